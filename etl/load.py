@@ -1,0 +1,445 @@
+"""Loading files into the warehouse: all-or-nothing, every row accounted for.
+
+How a load runs (:func:`load`):
+
+1. Every file is read into string tables (``etl/read.py``); a file that cannot be read is
+   *refused* as a whole, with the reason recorded.
+2. Under a writer lock, the live warehouse is copied to ``<db>.building`` (or a new one is
+   created there, seeded with the shipped township units). Nothing touches the live file.
+3. In one transaction on the copy, kinds are applied in dependency order (towns, stations,
+   deputies, then the rest; opinions after visits). Per kind, one SQL statement types and
+   checks every row (``etl/normalize.py``); references, duplicates within the load and
+   date order are checked in SQL; rejected rows go to ``etl_rejects``; good rows replace
+   records with the same key. A reload of an unchanged record leaves it untouched, so
+   loading the same file twice changes no record.
+4. The copy is checkpointed, closed and verified (keys unique, references whole, the
+   accounting identity ``rows_read = rows_loaded + rows_rejected`` per file). Only then is
+   the live file hard-linked to ``<db>.prev`` (the last-known-good copy) and the new file
+   swapped in with ``os.replace`` — atomic, so a reader sees the old file or the new one,
+   never a half load, and never waits on a lock (readers open read-only).
+
+Any failure before the swap deletes the copy and leaves the live file byte-for-byte as it
+was. ``dry_run`` (``etl check``) does everything but the swap.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from etl.normalize import SEP, enum_lookup_rows, fold_text, hash_sql, lit, macros_sql, stage_sql
+from etl.read import SourceFile, expand_paths, read_source
+from etl.spec import KIND_BY_NAME, KINDS, Kind
+from warehouse.db import create_schema, db_path, last_good_path
+
+REFERENCE_TOWNS = Path(__file__).resolve().parent / "reference" / "towns.csv"
+FAIL_ENV = "OVERSIGHT_ETL_FAIL_AT"  # test hook: name of a stage at which to fail on purpose
+TOWN_SUFFIXES = ("街道办事处", "街道", "办事处", "镇", "乡")
+
+Progress = Callable[[float, str], None]
+
+
+class LoadFailed(Exception):
+    """The load could not be completed; the warehouse is unchanged."""
+
+
+@dataclass
+class FileReport:
+    file: str
+    sha256: str
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    rows_new: int = 0
+    rows_changed: int = 0
+    rows_unchanged: int = 0
+    refused: str | None = None
+    messages: list[str] = field(default_factory=list)
+    sheets: list[tuple[str | None, str, int]] = field(default_factory=list)  # sheet, kind, rows
+    encoding: str | None = None
+
+    @property
+    def status(self) -> str:
+        if self.refused:
+            return "refused"
+        if self.rows_rejected == 0:
+            return "loaded"
+        return "partial" if self.rows_loaded else "rejected"
+
+
+@dataclass
+class LoadReport:
+    db: Path
+    load_id: int | None
+    files: list[FileReport]
+    rejects: pd.DataFrame
+    dry_run: bool = False
+    written: bool = False
+
+    @property
+    def rows_read(self) -> int:
+        return sum(f.rows_read for f in self.files)
+
+    @property
+    def rows_loaded(self) -> int:
+        return sum(f.rows_loaded for f in self.files)
+
+    @property
+    def rows_rejected(self) -> int:
+        return sum(f.rows_rejected for f in self.files)
+
+    @property
+    def exit_code(self) -> int:
+        """0: every row loaded; 1: some rows or files rejected; 2: nothing could be loaded."""
+        if not self.files or all(f.refused for f in self.files):
+            return 2
+        if any(f.refused or f.rows_rejected or _sheet_failures(f) for f in self.files):
+            return 1
+        return 0
+
+
+def _sheet_failures(f: FileReport) -> bool:
+    return any("整张表未导入" in m for m in f.messages)
+
+
+def _maybe_fail(stage: str, fail_at: str | None) -> None:
+    target = fail_at or os.environ.get(FAIL_ENV)
+    if target and target == stage:
+        raise RuntimeError(f"injected failure at {stage}")
+
+
+@contextlib.contextmanager
+def writer_lock(db: Path) -> Iterator[None]:
+    """One load at a time per warehouse (readers are never locked)."""
+    db.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = db.with_name(db.name + ".lock")
+    with open(lock_path, "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+# --------------------------------------------------------------------------------------
+# Lookups built from the towns relation of the warehouse being built
+# --------------------------------------------------------------------------------------
+
+
+def _town_aliases(town: str) -> list[str]:
+    out = [town]
+    for suf in TOWN_SUFFIXES:
+        if town.endswith(suf) and len(town) > len(suf) + 1:
+            out.append(town[: -len(suf)])
+            break
+    return out
+
+
+def _build_lookups(con: duckdb.DuckDBPyConnection) -> None:
+    towns = con.execute("SELECT district, town, town_code FROM towns").fetchall()
+    district_rows: dict[str, str] = {}
+    town_rows: dict[tuple[str, str], set[str]] = {}
+    for district, town, code in towns:
+        for alias in (district, district[:-1] if district.endswith(("区", "县", "市")) else None):
+            if alias:
+                district_rows.setdefault(fold_text(alias), district)
+        aliases = _town_aliases(town) + ([code] if code else [])
+        for alias in aliases:
+            town_rows.setdefault((district, fold_text(alias)), set()).add(town)
+    # A short name that two towns of a district share is ambiguous: not accepted.
+    trows = [(d, a, next(iter(ts))) for (d, a), ts in town_rows.items() if len(ts) == 1]
+    con.execute("CREATE OR REPLACE TEMP TABLE _district_lookup (alias VARCHAR, district VARCHAR)")
+    con.execute("CREATE OR REPLACE TEMP TABLE _town_lookup (district VARCHAR, alias VARCHAR, town VARCHAR)")
+    if district_rows:
+        con.executemany("INSERT INTO _district_lookup VALUES (?, ?)", list(district_rows.items()))
+    if trows:
+        con.executemany("INSERT INTO _town_lookup VALUES (?, ?, ?)", trows)
+
+
+def _prepare(con: duckdb.DuckDBPyConnection) -> None:
+    for m in macros_sql():
+        con.execute(m)
+    con.execute("CREATE OR REPLACE TEMP TABLE _enum_lookup (enum VARCHAR, alias VARCHAR, code VARCHAR)")
+    con.executemany("INSERT INTO _enum_lookup VALUES (?, ?, ?)", enum_lookup_rows())
+
+
+# --------------------------------------------------------------------------------------
+# Applying one kind
+# --------------------------------------------------------------------------------------
+
+_SEQ = "(CAST(_src AS BIGINT) * 10000000000 + _row)"
+
+
+def _key_labels(kind: Kind) -> str:
+    cols = kind.key if not kind.fallback_key else kind.key
+    return "+".join(kind.column(c).label for c in cols)
+
+
+def _apply_kind(con: duckdb.DuckDBPyConnection, kind: Kind, raw: pa.Table, load_id: int,
+                fail_at: str | None) -> None:
+    con.register("raw_in", raw)
+    try:
+        con.execute(stage_sql(kind))
+    finally:
+        con.unregister("raw_in")
+    # References: a row that names a record that does not exist (or was rejected).
+    for ref in kind.refs:
+        col = kind.column(ref.column)
+        target = KIND_BY_NAME[ref.kind]
+        con.execute(
+            f"UPDATE stg SET _reason = {lit('「' + col.label + '」')} || r_{col.id} || "
+            f"{lit('在' + target.label + '记录中找不到（该记录可能未导入，或本身被拒绝）')}, "
+            f"_column = {lit(col.label)}, _value = r_{col.id} "
+            f"WHERE _reason IS NULL AND {col.id} IS NOT NULL AND NOT EXISTS "
+            f"(SELECT 1 FROM {target.name} t WHERE t.{ref.target} = stg.{col.id})"
+        )
+    # Duplicates within this load: an exact copy of an earlier row is 重复行; rows with
+    # the same key and different content are all 编号重复.
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _dup AS "
+        f"SELECT _key, count(DISTINCT _hash) AS nh, min({_SEQ}) AS first_seq, "
+        f"arg_min(s.label || '第' || _row || '行', {_SEQ}) AS first_loc, "
+        f"array_to_string(list_slice(list(s.label || '第' || _row || '行' ORDER BY {_SEQ}), 1, 6), '、') "
+        "|| CASE WHEN count(*) > 6 THEN '等' || count(*) || '处' ELSE '' END AS locs "
+        "FROM stg JOIN _src_info s USING (_src) WHERE _reason IS NULL GROUP BY _key HAVING count(*) > 1"
+    )
+    key_value = f"regexp_replace(replace(stg._key, {lit(SEP)}, ' / '), '^(id|auto) / ', '')"
+    con.execute(
+        "UPDATE stg SET "
+        "_reason = CASE WHEN d.nh > 1 THEN "
+        f"{lit('编号重复：「' + _key_labels(kind) + '」相同而内容不同的行在本次导入中出现多次（')} "
+        f"|| d.locs || {lit('），无法判断以哪一行为准，请核对后只保留一行')} "
+        f"ELSE {lit('重复行：与')} || d.first_loc || {lit('完全相同，已按一行导入')} END, "
+        f"_column = {lit(_key_labels(kind))}, _value = {key_value} "
+        f"FROM _dup d WHERE stg._key = d._key AND stg._reason IS NULL "
+        f"AND (d.nh > 1 OR {_SEQ.replace('_src', 'stg._src').replace('_row', 'stg._row')} <> d.first_seq)"
+    )
+    _maybe_fail(f"validated:{kind.name}", fail_at)
+    con.execute(
+        "INSERT INTO etl_rejects SELECT $load_id, s.file, s.sheet, stg._row, $kind, "
+        "stg._column, stg._value, stg._reason FROM stg JOIN _src_info s USING (_src) "
+        "WHERE stg._reason IS NOT NULL ORDER BY stg._src, stg._row",
+        {"load_id": load_id, "kind": kind.name},
+    )
+    # New, changed or unchanged against the warehouse.
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _good AS SELECT stg.*, "
+        "CASE WHEN t._key IS NULL THEN 'new' WHEN t._h = stg._hash THEN 'same' ELSE 'changed' END AS _status "
+        f"FROM stg LEFT JOIN (SELECT _key, {hash_sql(kind)} AS _h FROM {kind.name} "
+        "WHERE _key IN (SELECT _key FROM stg WHERE _reason IS NULL)) t ON t._key = stg._key "
+        "WHERE stg._reason IS NULL"
+    )
+    con.execute(f"DELETE FROM {kind.name} WHERE _key IN (SELECT _key FROM _good WHERE _status = 'changed')")
+    cols = kind.output_columns
+    col_list = ", ".join(cols)
+    sel = ", ".join(f"g.{c}" for c in cols)
+    con.execute(
+        f"INSERT INTO {kind.name} ({col_list}, _key, _load_id, _file, _sheet, _row) "
+        f"SELECT {sel}, g._key, $load_id, s.file, s.sheet, g._row "
+        "FROM _good g JOIN _src_info s USING (_src) WHERE g._status <> 'same' ORDER BY g._src, g._row",
+        {"load_id": load_id},
+    )
+    _maybe_fail(f"applied:{kind.name}", fail_at)
+
+
+def _count(con: duckdb.DuckDBPyConnection) -> dict[int, dict[str, int]]:
+    out: dict[int, dict[str, int]] = {}
+    for src, read, rejected in con.execute(
+            "SELECT _src, count(*), count(_reason) FROM stg GROUP BY _src").fetchall():
+        out.setdefault(src, {}).update(read=read, rejected=rejected)
+    for src, status, n in con.execute(
+            "SELECT _src, _status, count(*) FROM _good GROUP BY ALL").fetchall():
+        out.setdefault(src, {})[status] = n
+    return out
+
+
+def _apply(con: duckdb.DuckDBPyConnection, sources: list[SourceFile], load_id: int,
+           origin: str, loaded_by: str | None, fail_at: str | None,
+           progress: Progress | None) -> list[FileReport]:
+    reports = [FileReport(file=s.name, sha256=s.sha256, refused=s.refused,
+                          messages=list(s.messages), encoding=s.encoding) for s in sources]
+    # Number every sheet of every file; rows carry that number as _src.
+    src_rows: list[tuple[int, str, str | None, str]] = []
+    by_kind: dict[str, list[pa.Table]] = {}
+    owner: dict[int, int] = {}
+    for fi, s in enumerate(sources):
+        for sh in s.sheets:
+            sid = len(src_rows)
+            label = f"「{sh.sheet}」" if sh.sheet else f"「{Path(s.name).name}」"
+            src_rows.append((sid, s.name, sh.sheet, label))
+            owner[sid] = fi
+            t = sh.table.append_column("_src", pa.array([sid] * sh.table.num_rows, type=pa.int32()))
+            by_kind.setdefault(sh.kind.name, []).append(t)
+            reports[fi].sheets.append((sh.sheet, sh.kind.name, sh.table.num_rows))
+            if sh.unknown_columns:
+                where = f"工作表「{sh.sheet}」" if sh.sheet else "文件"
+                reports[fi].messages.append(
+                    f"{where}中未识别的列未导入：{'、'.join(sh.unknown_columns)}")
+    con.execute("CREATE OR REPLACE TEMP TABLE _src_info (_src INTEGER, file VARCHAR, sheet VARCHAR, label VARCHAR)")
+    if src_rows:
+        con.executemany("INSERT INTO _src_info VALUES (?, ?, ?, ?)", src_rows)
+    kinds = [k for k in KINDS if k.name in by_kind]
+    lookups_built = False
+    for i, kind in enumerate(kinds):
+        if progress:
+            progress(i / max(len(kinds), 1), kind.label)
+        if kind.name != "towns" and not lookups_built:
+            _build_lookups(con)
+            lookups_built = True
+        raw = pa.concat_tables(by_kind[kind.name])
+        _apply_kind(con, kind, raw, load_id, fail_at)
+        for sid, c in _count(con).items():
+            r = reports[owner[sid]]
+            r.rows_read += c.get("read", 0)
+            r.rows_rejected += c.get("rejected", 0)
+            r.rows_new += c.get("new", 0)
+            r.rows_changed += c.get("changed", 0)
+            r.rows_unchanged += c.get("same", 0)
+    now = dt.datetime.now().replace(microsecond=0)
+    rows = []
+    for r in reports:
+        r.rows_loaded = r.rows_read - r.rows_rejected
+        notes = "；".join(([r.refused] if r.refused else []) + r.messages) or None
+        rows.append((load_id, r.file, r.sha256 or None, now, r.rows_read, r.rows_loaded,
+                     r.rows_rejected, r.status, r.rows_new, r.rows_changed, r.rows_unchanged,
+                     origin, loaded_by, notes))
+    if rows:
+        con.executemany(
+            "INSERT INTO etl_loads (load_id, file, sha256, loaded_at, rows_read, rows_loaded, "
+            "rows_rejected, status, rows_new, rows_changed, rows_unchanged, origin, loaded_by, notes) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    if origin == "user" and any(r.rows_loaded for r in reports):
+        con.execute("DELETE FROM etl_meta WHERE key = 'has_user_data'")
+        con.execute("INSERT INTO etl_meta VALUES ('has_user_data', 'true')")
+    if progress:
+        progress(1.0, "")
+    return reports
+
+
+# --------------------------------------------------------------------------------------
+# Verification before the swap
+# --------------------------------------------------------------------------------------
+
+
+def verify(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Declared checks on a built warehouse: unique keys, whole references, accounting.
+    Returns the failures (empty when all hold)."""
+    problems = []
+    for k in KINDS:
+        dup = con.execute(f"SELECT count(*) - count(DISTINCT _key) FROM {k.name}").fetchone()[0]
+        if dup:
+            problems.append(f"{k.name}: {dup} duplicate keys")
+        for ref in k.refs:
+            orphans = con.execute(
+                f"SELECT count(*) FROM {k.name} c WHERE c.{ref.column} IS NOT NULL AND NOT EXISTS "
+                f"(SELECT 1 FROM {ref.kind} t WHERE t.{ref.target} = c.{ref.column})").fetchone()[0]
+            if orphans:
+                problems.append(f"{k.name}.{ref.column}: {orphans} dangling references")
+    bad = con.execute("SELECT count(*) FROM etl_loads WHERE rows_read <> rows_loaded + rows_rejected").fetchone()[0]
+    if bad:
+        problems.append(f"etl_loads: {bad} rows break rows_read = rows_loaded + rows_rejected")
+    return problems
+
+
+# --------------------------------------------------------------------------------------
+# The load
+# --------------------------------------------------------------------------------------
+
+
+def _fsync_dir(d: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(d, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _remove(p: Path) -> None:
+    for q in (p, p.with_name(p.name + ".wal")):
+        with contextlib.suppress(FileNotFoundError):
+            q.unlink()
+
+
+def _next_load_id(con: duckdb.DuckDBPyConnection) -> int:
+    return int(con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM etl_loads").fetchone()[0])
+
+
+def load(paths: list[Path] | list[str], db: Path | str | None = None, *, dry_run: bool = False,
+         origin: str = "user", loaded_by: str | None = None,
+         sources: list[SourceFile] | None = None, progress: Progress | None = None,
+         fail_at: str | None = None) -> LoadReport:
+    """Load files (or folders) into the warehouse; see the module docstring.
+
+    ``sources`` may be given instead of paths (files already read, e.g. uploads).
+    Raises :class:`LoadFailed` when the load cannot be completed; the warehouse is then
+    unchanged.
+    """
+    db = db_path(db)
+    if sources is None:
+        sources = [read_source(p) for p in expand_paths([Path(p) for p in paths])]
+    with writer_lock(db):
+        tmp = db.with_name(db.name + ".building")
+        _remove(tmp)
+        try:
+            fresh = not db.exists()
+            if not fresh:
+                shutil.copyfile(db, tmp)
+            con = duckdb.connect(str(tmp))
+            try:
+                _prepare(con)
+                con.execute("BEGIN TRANSACTION")
+                if fresh:
+                    create_schema(con)
+                    _apply(con, [read_source(REFERENCE_TOWNS, name="builtin:towns.csv")],
+                           _next_load_id(con), "builtin", None, None, None)
+                load_id = _next_load_id(con)
+                reports = _apply(con, sources, load_id, origin, loaded_by, fail_at, progress)
+                _maybe_fail("before_commit", fail_at)
+                con.execute("COMMIT")
+                problems = verify(con)
+                if problems:
+                    raise LoadFailed("数据校验未通过：" + "; ".join(problems))
+                rejects = con.execute(
+                    "SELECT file, sheet, \"row\", kind, \"column\", value, reason FROM etl_rejects "
+                    "WHERE load_id = $id", {"id": load_id}).df()
+                con.execute("CHECKPOINT")
+            finally:
+                con.close()
+            report = LoadReport(db=db, load_id=load_id, files=reports, rejects=rejects,
+                                dry_run=dry_run)
+            if dry_run or report.exit_code == 2:
+                _remove(tmp)
+                return report
+            _maybe_fail("before_swap", fail_at)
+            with open(tmp, "rb+") as fh:
+                os.fsync(fh.fileno())
+            if not fresh:
+                prev = last_good_path(db)
+                link_tmp = prev.with_name(prev.name + ".new")
+                _remove(link_tmp)
+                try:
+                    os.link(db, link_tmp)
+                except OSError:
+                    shutil.copyfile(db, link_tmp)
+                os.replace(link_tmp, prev)
+            os.replace(tmp, db)
+            _fsync_dir(db.parent)
+            report.written = True
+            return report
+        except LoadFailed:
+            _remove(tmp)
+            raise
+        except Exception as e:
+            _remove(tmp)
+            raise LoadFailed(f"导入失败，数据仓库未改变：{type(e).__name__}: {e}") from e

@@ -1,0 +1,422 @@
+"""Reading input files into string tables, one per sheet, before any value is judged.
+
+Every file is turned into :class:`Sheet` objects: an Arrow table whose columns are the
+contract column ids of the sheet's record kind (all ``string``; a column the file lacks is
+all null) plus ``_row``, the row number a user sees in Excel (header counted). Values are
+not parsed here — that happens in SQL (``etl/normalize.py``) so that one set of rules
+serves xlsx, csv and parquet alike.
+
+What cannot be read is never dropped silently: an unreadable file, an unknown sheet, a
+sheet without a header row, unknown columns — each becomes a message in Chinese on the
+:class:`SourceFile`, and the load report shows it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from etl.spec import KIND_ALIASES, KIND_BY_NAME, TEMPLATE_SHEETS, Kind
+
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+CSV_SUFFIXES = (".csv", ".txt", ".tsv")
+PARQUET_SUFFIXES = (".parquet", ".pq")
+SUPPORTED_SUFFIXES = EXCEL_SUFFIXES + CSV_SUFFIXES + PARQUET_SUFFIXES
+
+# How far down a sheet the header row is looked for.
+HEADER_SCAN_ROWS = 30
+
+
+class RefusedFile(Exception):
+    """A whole file cannot be read; the message is for the clerk (Chinese)."""
+
+
+@dataclass
+class Sheet:
+    kind: Kind
+    sheet: str | None  # sheet name for workbooks, None for csv/parquet
+    header_row: int  # Excel row number of the header
+    table: pa.Table  # string columns named by column id, plus int64 _row
+    headers: dict[str, str]  # column id -> header text as written in the file
+    unknown_columns: list[str] = field(default_factory=list)
+    blank_rows: int = 0
+
+
+@dataclass
+class SourceFile:
+    path: Path
+    name: str  # what is recorded as `file` (the path as given, or an upload's name)
+    sha256: str = ""
+    sheets: list[Sheet] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)  # notes for the report
+    refused: str | None = None  # why the whole file could not be read
+    encoding: str | None = None
+
+    @property
+    def rows_read(self) -> int:
+        return sum(s.table.num_rows for s in self.sheets)
+
+
+# --------------------------------------------------------------------------------------
+# Names: headers, sheet names and file stems
+# --------------------------------------------------------------------------------------
+
+_TRAILING_MARK = re.compile(r"(\(必填\)|\(必选\)|\*|必填)+$")
+
+
+def normalize_header(text: object) -> str:
+    """Fold a header cell for comparison: NFKC (full-width -> half-width), no white
+    space anywhere, no trailing ``(必填)`` or ``*``, lower case."""
+    if text is None:
+        return ""
+    s = unicodedata.normalize("NFKC", str(text))
+    s = re.sub(r"\s+", "", s)
+    prev = None
+    while prev != s:
+        prev = s
+        s = _TRAILING_MARK.sub("", s)
+    return s.lower()
+
+
+_ALIAS_LOOKUP = {normalize_header(a): k for a, k in KIND_ALIASES.items()}
+_TEMPLATE_LOOKUP = {normalize_header(s) for s in TEMPLATE_SHEETS}
+
+
+def kind_for_name(name: str) -> Kind | None:
+    """The record kind a sheet name or file stem names: exactly, or followed by a
+    separator and more (``活动_2023``, ``activities-2023``)."""
+    n = normalize_header(name)
+    if n in _ALIAS_LOOKUP:
+        return KIND_BY_NAME[_ALIAS_LOOKUP[n]]
+    parts = re.split(r"[_\-.()（）\[\]【】]", n, maxsplit=1)
+    if parts and parts[0] in _ALIAS_LOOKUP:
+        return KIND_BY_NAME[_ALIAS_LOOKUP[parts[0]]]
+    return None
+
+
+def header_map(kind: Kind) -> dict[str, str]:
+    """Normalised header text -> column id (both the Chinese label and the id)."""
+    m: dict[str, str] = {}
+    for c in kind.columns:
+        m[normalize_header(c.label)] = c.id
+        m[normalize_header(c.id)] = c.id
+    return m
+
+
+# --------------------------------------------------------------------------------------
+# Cells
+# --------------------------------------------------------------------------------------
+
+
+def cell_text(v: object) -> str | None:
+    """A cell as the text the normaliser parses; None for an empty cell."""
+    if v is None:
+        return None
+    if isinstance(v, str):
+        return v if v.strip() else None
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        if v != v:  # NaN
+            return None
+        return str(int(v)) if v.is_integer() else repr(v)
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, dt.datetime):
+        if v.time() == dt.time(0):
+            return v.date().isoformat()
+        return v.isoformat(sep=" ")
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if isinstance(v, dt.timedelta):  # a duration cell: keep its text
+        return str(v)
+    return str(v)
+
+
+def _is_blank(row: list[str | None]) -> bool:
+    return all(c is None or not c.strip() for c in row)
+
+
+# --------------------------------------------------------------------------------------
+# Turning a grid of cells into a Sheet
+# --------------------------------------------------------------------------------------
+
+
+def _find_header(kind: Kind, grid: list[list[str | None]]) -> tuple[int, list[str | None]] | str:
+    """Index of the header row and the column id of each cell (None: unknown), or a
+    message saying why no header row was found."""
+    hmap = header_map(kind)
+    required = {c.id for c in kind.required}
+    best: tuple[int, set[str]] = (-1, set())
+    for i, row in enumerate(grid[:HEADER_SCAN_ROWS]):
+        ids = {hmap.get(normalize_header(c)) for c in row if c is not None}
+        found = required & ids
+        if found == required:
+            return i, [hmap.get(normalize_header(c)) if c is not None else None for c in row]
+        if len(found) > len(best[1]):
+            best = (i, found)
+    missing = [kind.column(c).label for c in (c.id for c in kind.required) if c not in best[1]]
+    where = f"（第{best[0] + 1}行最接近）" if best[0] >= 0 else ""
+    return (
+        f"未找到表头行：前{HEADER_SCAN_ROWS}行中没有一行同时包含全部必填列，"
+        f"缺少「{'」「'.join(missing)}」{where}"
+    )
+
+
+def grid_to_sheet(kind: Kind, grid: list[list[str | None]], sheet_name: str | None,
+                  first_row_number: int = 1) -> Sheet | str:
+    """Build a Sheet from rows of cell texts. ``grid[0]`` is Excel row
+    ``first_row_number``. Returns a message instead when no header row is found."""
+    found = _find_header(kind, grid)
+    if isinstance(found, str):
+        return found
+    hidx, ids = found
+    raw_headers = grid[hidx]
+    headers: dict[str, str] = {}
+    positions: dict[str, int] = {}
+    unknown: list[str] = []
+    for pos, (cid, text) in enumerate(zip(ids, raw_headers)):
+        if text is None or not str(text).strip():
+            continue
+        if cid is None:
+            unknown.append(str(text).strip())
+        elif cid in positions:
+            unknown.append(f"{str(text).strip()}（重复列，已忽略）")
+        else:
+            positions[cid] = pos
+            headers[cid] = str(text).strip()
+    data_rows = []
+    row_numbers = []
+    blank = 0
+    for offset, row in enumerate(grid[hidx + 1:], start=hidx + 1):
+        if _is_blank(row):
+            blank += 1
+            continue
+        data_rows.append(row)
+        row_numbers.append(first_row_number + offset)
+    columns: dict[str, pa.Array] = {}
+    for c in kind.columns:
+        pos = positions.get(c.id)
+        if pos is None:
+            columns[c.id] = pa.nulls(len(data_rows), pa.string())
+        else:
+            columns[c.id] = pa.array([r[pos] if pos < len(r) else None for r in data_rows],
+                                     type=pa.string())
+    columns["_row"] = pa.array(row_numbers, type=pa.int64())
+    return Sheet(kind=kind, sheet=sheet_name, header_row=first_row_number + hidx,
+                 table=pa.table(columns), headers=headers, unknown_columns=unknown,
+                 blank_rows=blank)
+
+
+# --------------------------------------------------------------------------------------
+# Formats
+# --------------------------------------------------------------------------------------
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """Decode CSV bytes strictly: UTF-8 (with or without BOM), UTF-16 with a BOM, then
+    GB18030 (which covers GBK). Never with replacement characters."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            return data[3:].decode("utf-8"), "UTF-8 (BOM)"
+        except UnicodeDecodeError as e:
+            raise RefusedFile(f"文件以UTF-8标记开头，但第{e.start}字节处内容不是有效的UTF-8编码") from e
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError as e:
+            raise RefusedFile("文件以UTF-16标记开头，但内容不是有效的UTF-16编码") from e
+    try:
+        return data.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError as e:
+        raise RefusedFile(
+            "无法识别文件编码：既不是UTF-8，也不是GB18030/GBK。"
+            "请在Excel中另存为“CSV UTF-8（逗号分隔）”后重新导入"
+        ) from e
+    return text, "GB18030"
+
+
+def _looks_binary(text: str) -> bool:
+    return "\x00" in text[:65536]
+
+
+def _sniff_delimiter(text: str) -> str:
+    head = text[:65536].splitlines()[:HEADER_SCAN_ROWS]
+    counts = {d: sum(line.count(d) for line in head) for d in (",", "\t", ";", "，")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > 0 else ","
+
+
+def read_csv_grid(text: str) -> list[list[str | None]]:
+    delim = _sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+    grid: list[list[str | None]] = []
+    for row in reader:
+        grid.append([c if c.strip() else None for c in row])
+    return grid
+
+
+def _read_csv(src: SourceFile, data: bytes, kind: Kind) -> None:
+    text, enc = decode_text(data)
+    if _looks_binary(text):
+        raise RefusedFile("文件内容不是文本（可能是其他格式的文件改了扩展名）")
+    src.encoding = enc
+    try:
+        grid = read_csv_grid(text)
+    except csv.Error as e:
+        raise RefusedFile(f"CSV格式有误，无法解析：{e}") from e
+    sheet = grid_to_sheet(kind, grid, None)
+    if isinstance(sheet, str):
+        raise RefusedFile(sheet)
+    src.sheets.append(sheet)
+
+
+def _read_parquet(src: SourceFile, kind: Kind) -> None:
+    try:
+        table = pq.read_table(src.path)
+    except Exception as e:  # pyarrow raises several types for a broken file
+        raise RefusedFile(f"Parquet文件无法读取：{e}") from e
+    hmap = header_map(kind)
+    cols: dict[str, pa.Array] = {}
+    headers: dict[str, str] = {}
+    unknown: list[str] = []
+    for name in table.column_names:
+        cid = hmap.get(normalize_header(name))
+        if cid is None or cid in cols:
+            unknown.append(name)
+            continue
+        col = table.column(name)
+        if pa.types.is_floating(col.type):
+            col = pa.array([cell_text(v) for v in col.to_pylist()], type=pa.string())
+        elif pa.types.is_boolean(col.type):
+            col = pa.array([cell_text(v) for v in col.to_pylist()], type=pa.string())
+        elif not pa.types.is_string(col.type):
+            col = col.cast(pa.string())
+        cols[cid] = col
+        headers[cid] = name
+    missing = [c.label for c in kind.required if c.id not in cols]
+    if missing:
+        raise RefusedFile(f"缺少必填列「{'」「'.join(missing)}」")
+    n = table.num_rows
+    full = {c.id: cols.get(c.id, pa.nulls(n, pa.string())) for c in kind.columns}
+    t = pa.table(full)
+    # Blank rows (every column null or empty) are skipped, as in a workbook.
+    import pyarrow.compute as pc
+    nonblank = None
+    for c in kind.columns:
+        present = pc.and_(pc.is_valid(t[c.id]), pc.not_equal(pc.utf8_trim_whitespace(t[c.id]), ""))
+        present = pc.fill_null(present, False)
+        nonblank = present if nonblank is None else pc.or_(nonblank, present)
+    rows = pa.array(range(2, n + 2), type=pa.int64())
+    t = t.append_column("_row", rows)
+    kept = t.filter(nonblank) if nonblank is not None else t
+    src.sheets.append(Sheet(kind=kind, sheet=None, header_row=1, table=kept, headers=headers,
+                            unknown_columns=unknown, blank_rows=n - kept.num_rows))
+
+
+def _read_workbook(src: SourceFile, data: bytes) -> None:
+    import python_calamine as calamine
+
+    try:
+        wb = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception as e:  # calamine raises its own error types for broken files
+        raise RefusedFile(f"Excel文件已损坏或不是有效的Excel文件，无法打开（{type(e).__name__}）") from e
+    names = wb.sheet_names
+    if not names:
+        raise RefusedFile("工作簿中没有工作表")
+    for name in names:
+        kind = kind_for_name(name)
+        if kind is None:
+            if normalize_header(name) in _TEMPLATE_LOOKUP:
+                continue
+            src.messages.append(
+                f"工作表「{name}」不是可识别的记录类型，已跳过"
+                "（工作表名应为记录类型，如「活动」或 activities）"
+            )
+            continue
+        try:
+            rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except Exception as e:
+            src.messages.append(f"工作表「{name}」无法读取，已跳过（{type(e).__name__}）")
+            continue
+        grid = [[cell_text(v) for v in row] for row in rows]
+        sheet = grid_to_sheet(kind, grid, name)
+        if isinstance(sheet, str):
+            src.messages.append(f"工作表「{name}」：{sheet}，整张表未导入")
+            continue
+        src.sheets.append(sheet)
+
+
+def read_source(path: Path, name: str | None = None, data: bytes | None = None) -> SourceFile:
+    """Read one input file. Never raises for bad content: a file that cannot be read
+    comes back with ``refused`` set."""
+    src = SourceFile(path=path, name=name or str(path))
+    try:
+        if data is None:
+            data = path.read_bytes()
+    except OSError as e:
+        src.refused = f"文件无法打开：{e.strerror or e}"
+        return src
+    src.sha256 = hashlib.sha256(data).hexdigest()
+    suffix = path.suffix.lower()
+    try:
+        if not data:
+            raise RefusedFile("文件为空（0字节）")
+        if suffix in EXCEL_SUFFIXES:
+            _read_workbook(src, data)
+        elif suffix in CSV_SUFFIXES or suffix in PARQUET_SUFFIXES:
+            kind = kind_for_name(path.stem)
+            if kind is None:
+                raise RefusedFile(
+                    f"无法从文件名「{path.name}」判断记录类型：文件名应为记录类型，"
+                    "如「活动.csv」或 activities.csv"
+                )
+            if suffix in PARQUET_SUFFIXES:
+                _read_parquet(src, kind)
+            else:
+                _read_csv(src, data, kind)
+        else:
+            raise RefusedFile(
+                f"不支持的文件类型「{suffix or '无扩展名'}」：请使用 .xlsx、.csv 或 .parquet 文件"
+            )
+        if not src.sheets:
+            if src.messages:
+                raise RefusedFile("文件中没有可导入的记录表：" + "；".join(src.messages))
+            raise RefusedFile("文件中没有可导入的记录表")
+        if src.rows_read == 0:
+            raise RefusedFile("文件中只有表头，没有数据行")
+    except RefusedFile as e:
+        src.refused = str(e)
+        src.sheets = []
+    except Exception as e:  # last line of defence: a reader bug must not lose the report
+        src.refused = f"读取文件时出错：{type(e).__name__}: {e}"
+        src.sheets = []
+    return src
+
+
+def expand_paths(paths: list[Path]) -> list[Path]:
+    """Files named directly, and every file in a folder (sorted, recursive; hidden files
+    and Office lock files ``~$…`` skipped). A file of an unsupported type is kept so that
+    the report says it was not read."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                if f.is_file() and not f.name.startswith((".", "~$")):
+                    out.append(f)
+        else:
+            out.append(p)
+    return out

@@ -1,0 +1,57 @@
+"""Where the warehouse lives and how it is opened.
+
+The warehouse is one DuckDB file. It is never written in place: the ETL builds a new file
+beside it and swaps it in with ``os.replace`` (see ``etl/load.py``), so a reader opens it
+read-only and never waits for, or sees part of, a load. A reader that already has the old
+file open keeps reading the old file until it reconnects; :func:`warehouse_version`
+changes with every swap, which is how the app's cache notices a new load.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB = ROOT / "warehouse" / "oversight.duckdb"
+SCHEMA_SQL = Path(__file__).resolve().parent / "schema.sql"
+SCHEMA_VERSION = "1"
+
+
+def db_path(arg: str | os.PathLike[str] | None = None) -> Path:
+    """``--db`` if given, else ``$OVERSIGHT_DB``, else ``warehouse/oversight.duckdb``."""
+    if arg:
+        return Path(arg)
+    env = os.environ.get("OVERSIGHT_DB")
+    if env:
+        return Path(env)
+    return DEFAULT_DB
+
+
+def last_good_path(db: Path) -> Path:
+    """The previous warehouse, kept after each swap as the last-known-good copy."""
+    return db.with_name(db.name + ".prev")
+
+
+def warehouse_version(db: Path) -> tuple[int, int, int] | None:
+    """Changes whenever a load swaps in a new file (inode, mtime, size); None if absent."""
+    try:
+        st = os.stat(db)
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def connect_readonly(db: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection: never takes the write lock, so it never blocks a load."""
+    return duckdb.connect(str(db), read_only=True)
+
+
+def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every relation (idempotent)."""
+    con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
+    have = con.execute("SELECT count(*) FROM etl_meta WHERE key = 'schema_version'").fetchone()
+    if have is None or have[0] == 0:
+        con.execute("INSERT INTO etl_meta VALUES ('schema_version', $v)", {"v": SCHEMA_VERSION})
