@@ -181,8 +181,7 @@ _SEQ = "(CAST(_src AS BIGINT) * 10000000000 + _row)"
 
 
 def _key_labels(kind: Kind) -> str:
-    cols = kind.key if not kind.fallback_key else kind.key
-    return "+".join(kind.column(c).label for c in cols)
+    return "+".join(kind.column(c).label for c in kind.key)
 
 
 def _apply_kind(con: duckdb.DuckDBPyConnection, kind: Kind, raw: pa.Table, load_id: int,

@@ -143,7 +143,7 @@ ENUM_ALIASES: dict[str, dict[str, str]] = {
 }
 
 YES_VALUES = ("是", "y", "yes", "true", "1", "√", "有", "t", "✓", "✔")
-NO_VALUES = ("否", "n", "no", "false", "0", "×", "无", "f", "✗", "✘", "x")
+NO_VALUES = ("否", "n", "no", "false", "0", "×", "无", "f", "✗", "✘")
 
 # Units that may trail a whole number ("12人", "3次").
 INT_UNITS = ("人次", "人", "次", "件", "家", "个", "场", "条", "份", "票", "名", "位", "处", "户")
@@ -501,8 +501,10 @@ def ddl() -> str:
                 col += f" CHECK ({c.id} IN ({codes}))"
             if c.type == "score":
                 col += f" CHECK ({c.id} BETWEEN 0 AND 100)"
-            if c.type in ("int",):
+            if c.type == "int":
                 col += f" CHECK ({c.id} >= 0)"
+            if c.type == "year":
+                col += f" CHECK ({c.id} BETWEEN 2000 AND 2100)"
             lines.append(col)
         for name, typ, _expr in k.derived:
             lines.append(f"    {name} {typ}")

@@ -162,7 +162,7 @@ CREATE TABLE IF NOT EXISTS formal_suggestions (
 CREATE TABLE IF NOT EXISTS appraisals (
     appraisal_id VARCHAR NOT NULL,
     district VARCHAR NOT NULL,
-    year INTEGER NOT NULL,
+    year INTEGER NOT NULL CHECK (year BETWEEN 2000 AND 2100),
     department VARCHAR NOT NULL,
     evaluator_type VARCHAR NOT NULL CHECK (evaluator_type IN ('SC_MEMBER', 'INVITED')),
     satisfied BIGINT CHECK (satisfied >= 0),
@@ -203,7 +203,7 @@ CREATE TABLE IF NOT EXISTS practice_sites (
 -- 全覆盖计划 Full-coverage plan; key: district + year
 CREATE TABLE IF NOT EXISTS rollout_plan (
     district VARCHAR NOT NULL,
-    year INTEGER NOT NULL,
+    year INTEGER NOT NULL CHECK (year BETWEEN 2000 AND 2100),
     phase VARCHAR NOT NULL CHECK (phase IN ('PILOT', 'DEEPEN', 'FULL')),
     target_towns BIGINT NOT NULL CHECK (target_towns >= 0),
     _key VARCHAR NOT NULL,
