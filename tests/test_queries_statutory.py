@@ -1,0 +1,60 @@
+"""三会 compliance on the fixture warehouse, against hand-computed expectations."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from warehouse.filters import Filters
+from warehouse.queries import common, statutory
+
+AS_OF = dt.date(2025, 6, 30)
+F = Filters(district="测试区", as_of=AS_OF)
+
+
+def test_data_as_of_is_the_latest_record_date(fixture_con):
+    assert common.data_as_of(fixture_con, "测试区") == AS_OF
+
+
+def test_statutory_by_town_counts_each_kind_per_counted_town(fixture_con):
+    got = statutory.statutory_by_town(fixture_con, F.with_year(2024))
+    expected = pd.DataFrame({
+        "town": ["甲街道", "丙街道", "乙镇"],  # statistical-code order
+        "congress": [2, 3, 2], "review": [1, 2, 0], "deputy_voter": [1, 0, 0],
+        "status": ["met", "met", "missed"],
+    })
+    pd.testing.assert_frame_equal(got[expected.columns].reset_index(drop=True), expected, check_dtype=False)
+
+
+def test_unfinished_year_shows_pending_with_months_left(fixture_con):
+    got = statutory.statutory_by_town(fixture_con, F.with_year(2025)).set_index("town")
+    assert got.loc["甲街道", "status"] == "pending" and got.loc["甲街道", "months_left"] == 6
+    assert got.loc["丙街道", "status"] == "pending" and got.loc["丙街道", "congress"] == 0
+    assert got.loc["乙镇", "status"] == "met"
+
+
+def test_a_year_over_in_the_data_has_no_pending(fixture_con):
+    got = statutory.statutory_by_town(fixture_con, Filters(district="测试区", year=2025, as_of=dt.date(2026, 1, 1)))
+    assert set(got["status"]) == {"met", "missed"}
+
+
+def test_towns_not_counted_are_not_judged(fixture_con):
+    got = statutory.statutory_by_town(fixture_con, F)
+    assert "丁办事处" not in set(got["town"])
+
+
+def test_compliance_rate_by_year(fixture_con):
+    got = statutory.compliance_by_year(fixture_con, F)
+    assert got[["year", "towns", "compliant"]].values.tolist() == [[2024, 3, 2], [2025, 3, 1]]
+    assert got["rate"].round(4).tolist() == [0.6667, 0.3333]
+    assert got["congress"].tolist() == [7, 3]  # 丁办事处's council is not counted
+
+
+def test_town_filter_narrows_to_the_chosen_towns(fixture_con):
+    got = statutory.statutory_by_town(fixture_con, Filters(district="测试区", year=2024, towns=("乙镇",), as_of=AS_OF))
+    assert got["town"].tolist() == ["乙镇"]
+
+
+def test_a_year_without_records_gives_an_empty_frame(fixture_con):
+    assert statutory.statutory_by_town(fixture_con, F.with_year(2019)).empty

@@ -1,0 +1,137 @@
+"""DataFrame -> plotly Figure, in one look for the whole app.
+
+One template (``oversight``): a restrained palette with the congress red as accent, a
+CJK-capable font stack, large enough type for a projector, Chinese number units (1.2万)
+where they fit. Chart builders take tidy frames and labels; they never query.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from ui.i18n import lang
+
+FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei", sans-serif'
+RED = "#B71C1C"
+PALETTE = ["#B71C1C", "#1F4E79", "#E0A100", "#2E7D32", "#6A1B9A", "#00838F", "#8D6E63", "#546E7A"]
+STATUS_COLORS = {"met": "#2E7D32", "pending": "#E0A100", "missed": "#C62828", "none": "#9E9E9E"}
+HEIGHT = 380
+
+pio.templates["oversight"] = go.layout.Template(
+    layout=go.Layout(
+        font=dict(family=FONT, size=15, color="#222"),
+        title=dict(font=dict(size=18), x=0, xanchor="left"),
+        colorway=PALETTE,
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        xaxis=dict(showgrid=False, linecolor="#999", ticks="outside", automargin=True),
+        yaxis=dict(gridcolor="#e6e6e6", zeroline=False, automargin=True, rangemode="tozero"),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
+        margin=dict(l=10, r=10, t=40, b=10),
+        hoverlabel=dict(font=dict(family=FONT)),
+        separators=".,",
+    )
+)
+pio.templates.default = "oversight"
+
+
+def fmt_num(n: float | int | None, digits: int = 1) -> str:
+    """A number for a card: 1,236 below ten thousand; 1.2万 (zh) / 12.3k (en) above."""
+    if n is None or (isinstance(n, float) and n != n):
+        return "—"
+    if abs(n) >= 10000:
+        if lang() == "zh":
+            return f"{n / 10000:.{digits}f}万"
+        return f"{n / 1000:,.{digits}f}k"
+    if isinstance(n, float) and not n.is_integer():
+        return f"{n:,.{digits}f}"
+    return f"{int(n):,}"
+
+
+def fmt_pct(x: float | None, digits: int = 0) -> str:
+    if x is None or x != x:
+        return "—"
+    return f"{x * 100:.{digits}f}%"
+
+
+def _finish(fig: go.Figure, title: str | None, height: int = HEIGHT) -> go.Figure:
+    fig.update_layout(title=title or None, height=height, template="oversight")
+    if not title:
+        fig.update_layout(margin=dict(t=30))
+    return fig
+
+
+def bar(df: pd.DataFrame, x: str, y: str, *, color: str | None = None, title: str | None = None,
+        x_title: str = "", y_title: str = "", horizontal: bool = False, barmode: str = "stack",
+        color_map: dict[str, str] | None = None, category_order: list[str] | None = None,
+        height: int = HEIGHT, text: bool = False) -> go.Figure:
+    """A bar chart of tidy data; ``color`` splits bars into series."""
+    fig = go.Figure()
+    groups = [(None, df)] if color is None else list(df.groupby(color, sort=False))
+    for i, (name, part) in enumerate(groups):
+        kwargs = dict(name=str(name) if name is not None else y_title,
+                      marker_color=(color_map or {}).get(name, PALETTE[i % len(PALETTE)]))
+        if horizontal:
+            fig.add_trace(go.Bar(x=part[y], y=part[x], orientation="h",
+                                 text=part[y] if text else None, **kwargs))
+        else:
+            fig.add_trace(go.Bar(x=part[x], y=part[y], text=part[y] if text else None, **kwargs))
+    fig.update_layout(barmode=barmode, showlegend=color is not None)
+    if horizontal:
+        fig.update_layout(xaxis_title=y_title, yaxis_title=x_title)
+        fig.update_yaxes(autorange="reversed", categoryorder="array" if category_order else None,
+                         categoryarray=category_order)
+    else:
+        fig.update_layout(xaxis_title=x_title, yaxis_title=y_title)
+        if category_order:
+            fig.update_xaxes(categoryorder="array", categoryarray=category_order)
+    if text:
+        fig.update_traces(textposition="auto")
+    return _finish(fig, title, height)
+
+
+def line(df: pd.DataFrame, x: str, y: str, *, color: str | None = None, title: str | None = None,
+         x_title: str = "", y_title: str = "", percent: bool = False, height: int = HEIGHT,
+         target: float | None = None, target_label: str = "") -> go.Figure:
+    fig = go.Figure()
+    groups = [(None, df)] if color is None else list(df.groupby(color, sort=False))
+    for i, (name, part) in enumerate(groups):
+        fig.add_trace(go.Scatter(x=part[x], y=part[y], mode="lines+markers", name=str(name) if name else y_title,
+                                 line=dict(width=3, color=PALETTE[i % len(PALETTE)]), marker=dict(size=8)))
+    if target is not None:
+        fig.add_hline(y=target, line_dash="dash", line_color="#888", annotation_text=target_label,
+                      annotation_position="top left")
+    fig.update_layout(xaxis_title=x_title, yaxis_title=y_title, showlegend=color is not None)
+    fig.update_xaxes(type="category")
+    if percent:
+        fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
+    return _finish(fig, title, height)
+
+
+def heatmap(df: pd.DataFrame, x: str, y: str, z: str, *, title: str | None = None, x_title: str = "",
+            y_title: str = "", y_order: list[str] | None = None, x_order: list | None = None,
+            colorscale: str | list = "Reds", height: int | None = None, zero_label: str | None = None) -> go.Figure:
+    """A town × month (or similar) grid; missing cells are empty, zeros are drawn."""
+    grid = df.pivot_table(index=y, columns=x, values=z, aggfunc="sum")
+    if y_order:
+        grid = grid.reindex([v for v in y_order if v in grid.index] + [v for v in grid.index if v not in y_order])
+    if x_order:
+        grid = grid.reindex(columns=x_order)
+    fig = go.Figure(go.Heatmap(z=grid.values, x=[str(c) for c in grid.columns], y=list(grid.index),
+                               colorscale=colorscale, hoverongaps=False, xgap=2, ygap=2,
+                               colorbar=dict(thickness=12)))
+    fig.update_layout(xaxis_title=x_title, yaxis_title=y_title)
+    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_xaxes(type="category", showgrid=False)
+    return _finish(fig, title, height or max(300, 26 * len(grid.index) + 120))
+
+
+def sparkline(values: list[float], labels: list) -> go.Figure:
+    """A tiny trend for a KPI card."""
+    fig = go.Figure(go.Scatter(x=[str(v) for v in labels], y=values, mode="lines+markers",
+                               line=dict(color=RED, width=2), marker=dict(size=5), hoverinfo="x+y"))
+    fig.update_layout(height=70, margin=dict(l=0, r=0, t=4, b=0), showlegend=False,
+                      xaxis=dict(visible=False, type="category"), yaxis=dict(visible=False))
+    return fig

@@ -1,0 +1,115 @@
+"""The one cache seam between the warehouse and the pages.
+
+* :func:`get` runs a pure query function (``warehouse/queries``) through
+  ``st.cache_data``, keyed on the function, the filters, any extra arguments and the
+  warehouse version — so a new load (a swapped-in file) is seen on the next rerun, with
+  no restart.
+* Each query runs on its own cursor of a read-only connection that is cached per
+  warehouse version (``st.cache_resource``); read-only connections never take the write
+  lock, so the ETL's build-and-swap is never blocked and a page never sees a lock error.
+* :func:`ensure_warehouse` builds the demo warehouse on first start, and falls back to the
+  last-known-good copy when the live file cannot be opened.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from warehouse.db import connect_readonly, db_path, last_good_path, warehouse_version
+from warehouse.filters import Filters
+
+TTL_SECONDS = 600
+
+
+def active_path() -> Path:
+    """The warehouse file the app reads: the live one, or the last-known-good copy when
+    the live one is damaged (see :func:`ensure_warehouse`)."""
+    return Path(st.session_state.get("_warehouse_path") or db_path())
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _connection(path: str, version: tuple[int, int, int] | None) -> duckdb.DuckDBPyConnection:
+    return connect_readonly(Path(path))
+
+
+def version() -> tuple[int, int, int] | None:
+    return warehouse_version(active_path())
+
+
+def cursor() -> duckdb.DuckDBPyConnection:
+    """A fresh cursor on the cached read-only connection of the current version."""
+    path = active_path()
+    return _connection(str(path), warehouse_version(path)).cursor()
+
+
+def _resolve(name: str) -> Callable[..., Any]:
+    module, _, fn = name.partition(":")
+    return getattr(importlib.import_module(module), fn)
+
+
+@st.cache_data(ttl=TTL_SECONDS, max_entries=2000, show_spinner=False)
+def _run(name: str, f: Filters | None, args: tuple, path: str, ver: tuple[int, int, int] | None) -> Any:
+    fn = _resolve(name)
+    cur = _connection(path, ver).cursor()
+    try:
+        return fn(cur, f, *args) if f is not None else fn(cur, *args)
+    finally:
+        cur.close()
+
+
+def get(fn: Callable[..., Any], f: Filters | None = None, *args: Any) -> Any:
+    """The result of ``fn(con, f, *args)``, cached for this warehouse version."""
+    path = active_path()
+    return _run(f"{fn.__module__}:{fn.__name__}", f, tuple(args), str(path), warehouse_version(path))
+
+
+def _can_open(path: Path) -> str | None:
+    """None if the warehouse opens and has its relations; else the reason."""
+    try:
+        con = connect_readonly(path)
+        try:
+            con.execute("SELECT count(*) FROM etl_loads").fetchone()
+        finally:
+            con.close()
+        return None
+    except Exception as e:  # a damaged file raises several kinds of errors
+        return f"{type(e).__name__}"
+
+
+def ensure_warehouse(build_demo: Callable[[Path], object] | None = None) -> tuple[Path, str | None]:
+    """Make sure there is a warehouse to read. Returns its path and a warning key
+    (``None`` normally; ``"fallback"`` when the last-known-good copy is used).
+
+    With no warehouse at all, ``build_demo(path)`` builds the demo warehouse first.
+    """
+    live = db_path()
+    if not live.exists() and build_demo is not None:
+        build_demo(live)
+    reason = _can_open(live) if live.exists() else "missing"
+    if reason is None:
+        st.session_state["_warehouse_path"] = str(live)
+        return live, None
+    prev = last_good_path(live)
+    if prev.exists() and _can_open(prev) is None:
+        st.session_state["_warehouse_path"] = str(prev)
+        return prev, "fallback"
+    raise RuntimeError(reason)
+
+
+def modified_time(path: Path) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0)
+    except OSError:
+        return None
+
+
+def frame_or_empty(df: Any) -> pd.DataFrame:
+    return df if isinstance(df, pd.DataFrame) else pd.DataFrame()

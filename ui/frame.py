@@ -1,0 +1,72 @@
+"""The frame around every page: demo banner, notices, footer, and the guard that keeps
+exceptions off a user's screen."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator
+
+import streamlit as st
+
+from ui import data
+from ui.charts import fmt_num
+from ui.i18n import t
+from warehouse.filters import Filters
+from warehouse.queries import common
+
+log = logging.getLogger("oversight")
+_CONTROL_FLOW = ("RerunException", "StopException")
+
+
+@contextlib.contextmanager
+def guard(what: str = "") -> Iterator[None]:
+    """Run a part of a page; if it fails, say so in plain words and carry on with the
+    rest of the page (Streamlit's own control flow passes through)."""
+    try:
+        yield
+    except Exception as e:  # noqa: BLE001 - the point is to catch everything
+        if type(e).__name__ in _CONTROL_FLOW:
+            raise
+        log.exception("page part failed: %s", what)
+        st.warning(t("error.query", reason=type(e).__name__), icon=":material/error:")
+
+
+def current_filters() -> Filters:
+    """The filters the router read from the sidebar for this run."""
+    return st.session_state.get("_filters") or Filters()
+
+
+def demo_banner() -> None:
+    if data.get(common.is_demo):
+        st.info(t("demo.banner"), icon=":material/science:")
+
+
+def notices(messages: list[str]) -> None:
+    for m in messages:
+        st.warning(m, icon=":material/link_off:")
+
+
+def footer(f: Filters) -> None:
+    parts = []
+    if f.as_of:
+        parts.append(t("footer.as_of", date=f.as_of.isoformat()))
+    else:
+        parts.append(t("footer.no_data"))
+    loaded = data.get(common.last_load)
+    if loaded:
+        parts.append(t("footer.loaded", time=loaded.strftime("%Y-%m-%d %H:%M")))
+    if data.get(common.is_demo):
+        parts.append(t("demo.badge"))
+    st.divider()
+    st.caption(" · ".join(parts))
+
+
+def kpi(label: str, value: float | int | None, *, delta: float | int | None = None, delta_label: str = "",
+        help_text: str = "", suffix: str = "", percent: bool = False, delta_color: str = "normal") -> None:
+    """A KPI card: the value, the change and its definition as the tooltip."""
+    shown = ("—" if value is None else f"{value * 100:.0f}%") if percent else fmt_num(value) + suffix
+    d = None
+    if delta is not None:
+        d = (f"{delta * 100:+.0f} pp" if percent else f"{delta:+,}") + (f" {delta_label}" if delta_label else "")
+    st.metric(label, shown, delta=d, help=help_text or None, delta_color=delta_color, border=True)

@@ -1,0 +1,89 @@
+"""三会制度: the statutory meetings of each counted town (镇街) per year.
+
+Counting rule (统计口径, also in ``ui/metrics.py`` and the data dictionary):
+
+* 镇人代会/街道代表议事会 = activities of kind TOWN_CONGRESS or STREET_COUNCIL; the statutory
+  minimum is 2 per town per year.
+* 工作评议会 = activities of kind WORK_REVIEW; minimum 1 per town per year.
+* 代表选民议事会 = activities of kind DEPUTY_VOTER; no minimum (held as needed).
+* A town *complies* in a year when it meets both minimums. Only counted towns
+  (``towns.counted``) are judged.
+* Status: ``met`` (green); ``missed`` (red) when the year is over in the data and a minimum
+  was not reached; ``pending`` (amber) when the year is not over yet (the data's cut-off
+  ``as_of`` is before 31 December) and a minimum is not reached so far.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from warehouse.filters import Filters, where
+
+MIN_CONGRESS = 2
+MIN_REVIEW = 1
+
+_BY_TOWN_YEAR = """
+WITH t AS (
+    SELECT district, town, town_type, town_code FROM towns
+    WHERE counted AND {town_where}
+), y AS (
+    SELECT DISTINCT a.year FROM activities a JOIN t USING (district)
+    WHERE a.year IS NOT NULL AND {year_where}
+), counts AS (
+    SELECT district, town, year,
+        count(*) FILTER (WHERE kind IN ('TOWN_CONGRESS', 'STREET_COUNCIL')) AS congress,
+        count(*) FILTER (WHERE kind = 'WORK_REVIEW') AS review,
+        count(*) FILTER (WHERE kind = 'DEPUTY_VOTER') AS deputy_voter
+    FROM activities
+    WHERE kind IN ('TOWN_CONGRESS', 'STREET_COUNCIL', 'WORK_REVIEW', 'DEPUTY_VOTER')
+    GROUP BY ALL
+)
+SELECT t.district, t.town, t.town_type, y.year,
+    coalesce(c.congress, 0) AS congress,
+    coalesce(c.review, 0) AS review,
+    coalesce(c.deputy_voter, 0) AS deputy_voter
+FROM t CROSS JOIN y
+LEFT JOIN counts c ON c.district = t.district AND c.town = t.town AND c.year = y.year
+ORDER BY y.year, t.district, t.town_code NULLS LAST, t.town
+"""
+
+
+def statutory_by_town(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    """One row per counted town and year (the filter's year, or every year with data):
+    district, town, town_type, year, congress, review, deputy_voter, congress_ok,
+    review_ok, compliant, status (met / missed / pending), months_left."""
+    town_where, p1 = where(f, year_col=None)
+    year_where, p2 = where(f, "a", town_col=None, district_col=None)
+    sql = _BY_TOWN_YEAR.format(town_where=town_where, year_where=year_where)
+    df = con.execute(sql, {**p1, **p2}).df()
+    df["congress_ok"] = df["congress"] >= MIN_CONGRESS
+    df["review_ok"] = df["review"] >= MIN_REVIEW
+    df["compliant"] = df["congress_ok"] & df["review_ok"]
+    as_of = f.as_of
+    if as_of is not None:
+        open_year = df["year"] == as_of.year
+        months_left = 12 - as_of.month
+    else:
+        open_year = pd.Series(False, index=df.index)
+        months_left = 0
+    df["status"] = "met"
+    df.loc[~df["compliant"] & open_year, "status"] = "pending"
+    df.loc[~df["compliant"] & ~open_year, "status"] = "missed"
+    df["months_left"] = [months_left if o else 0 for o in open_year]
+    return df
+
+
+def compliance_by_year(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    """Per district and year: counted towns, compliant towns and the compliance rate
+    (compliant / towns), with the totals of each meeting kind. Ignores the filter's
+    year (a trend over every year)."""
+    by_town = statutory_by_town(con, f.with_year(None))
+    if by_town.empty:
+        return pd.DataFrame(columns=["district", "year", "towns", "compliant", "rate", "congress", "review",
+                                     "deputy_voter"])
+    g = by_town.groupby(["district", "year"], as_index=False).agg(
+        towns=("town", "count"), compliant=("compliant", "sum"), congress=("congress", "sum"),
+        review=("review", "sum"), deputy_voter=("deputy_voter", "sum"))
+    g["rate"] = g["compliant"] / g["towns"]
+    return g[["district", "year", "towns", "compliant", "rate", "congress", "review", "deputy_voter"]]
