@@ -91,13 +91,15 @@ def sidebar() -> Filters:
         options = districts + [ALL]
         if st.session_state.get("f_district") not in options:
             st.session_state["f_district"] = default_district
-        district = st.selectbox(t("filter.district"), options, key="f_district",
-                                format_func=lambda d: t("filter.all_districts") if d == ALL else d)
+        # Labels are computed now, in this run's language: a format_func that called t()
+        # later could run outside the session and pick the wrong language.
+        district_labels = {d: (t("filter.all_districts") if d == ALL else d) for d in options}
+        district = st.selectbox(t("filter.district"), options, key="f_district", format_func=district_labels.get)
         year_options: list[int | None] = list(years) + [None]
         if st.session_state.get("f_year") not in year_options:
             st.session_state["f_year"] = default_year
-        year = st.selectbox(t("filter.year"), year_options, key="f_year",
-                            format_func=lambda y: t("word.all_years") if y is None else t("word.year_suffix", year=y))
+        year_labels = {y: (t("word.all_years") if y is None else t("word.year_suffix", year=y)) for y in year_options}
+        year = st.selectbox(t("filter.year"), year_options, key="f_year", format_func=year_labels.get)
         f0 = Filters(district=None if district == ALL else district)
         town_df = data.get(common.counted_towns, f0)
         town_options = town_df["town"].tolist()

@@ -1,0 +1,139 @@
+"""The 参与情况 page as a user sees it (Streamlit's AppTest), in Chinese and in English:
+no exception, and the KPI cards show the figures computed by hand from the fixture
+warehouse (测试区 2024) and, on the demo warehouse, the article's figures (清江浦区 2023)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ui import i18n
+from warehouse.filters import Filters
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = "pages/participation.py"
+
+# 测试区 2024, by hand from FIXTURE_ACTIVITIES (丁办事处's D1 left out):
+# 13 events (J1-J4, Y1-Y2, B1-B5, P1-P2), 296 participants, 2 publicity events with
+# 36 + 28 = 64 participants, held in 2 of the 3 counted towns.
+FIXTURE_KPIS = {
+    "zh": {"活动场次": "13", "参与人次": "296", "宣讲活动场次": "2", "宣讲参与人次": "64", "开展宣讲的镇街": "2 / 3"},
+    "en": {"Events": "13", "Participants": "296", "Publicity events": "2", "Publicity participants": "64",
+           "Towns with publicity": "2 / 3"},
+}
+
+QJP_TOWNS = 16
+
+
+def open_page(db: Path, monkeypatch: pytest.MonkeyPatch, lang: str = "zh", **params: str) -> AppTest:
+    monkeypatch.setenv("OVERSIGHT_DB", str(db))
+    monkeypatch.chdir(ROOT)
+    # AppTest calls the widgets' format_func (which uses t()) outside a script run, where
+    # the session's language is not visible: give the process the page's language.
+    monkeypatch.setitem(i18n._state, "lang", lang)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    if lang != "zh":
+        at.query_params["lang"] = lang
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    at.switch_page(PAGE).run()
+    return at
+
+
+def kpis(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def assert_no_problem(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    # frame.guard turns a failing section into a warning naming the error: none expected.
+    prefixes = tuple(text.split("{")[0] for text in i18n.CATALOG["error.query"])
+    problems = [w.value for w in at.warning if w.value.startswith(prefixes)]
+    assert not problems, problems
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_participation_page_shows_the_hand_computed_kpis_for_the_fixture_year(fixture_db, monkeypatch, lang):
+    at = open_page(fixture_db, monkeypatch, lang, district="测试区", year="2024")
+    assert_no_problem(at)
+    assert at.title[0].value == ("参与情况" if lang == "zh" else "Participation")
+    assert kpis(at) == FIXTURE_KPIS[lang]
+    assert all(m.help for m in at.metric), "every KPI card carries its definition as a tooltip"
+
+
+def test_participation_page_names_the_missing_records_of_an_empty_year(fixture_db, monkeypatch):
+    # 2025 has activities but 丙街道 and 乙镇 held no publicity event: they are named.
+    at = open_page(fixture_db, monkeypatch, district="测试区", year="2025")
+    assert_no_problem(at)
+    assert kpis(at)["开展宣讲的镇街"] == "1 / 3"
+    assert any("丙街道" in w.value and "乙镇" in w.value for w in at.warning)
+
+
+def test_participation_page_with_a_town_filter_shows_only_that_town(fixture_db, monkeypatch):
+    at = open_page(fixture_db, monkeypatch, district="测试区", year="2024", town="乙镇")
+    assert_no_problem(at)
+    assert kpis(at) == {"活动场次": "3", "参与人次": "108", "宣讲活动场次": "1", "宣讲参与人次": "28",
+                        "开展宣讲的镇街": "1 / 1"}
+
+
+def open_page_alone(db: Path, monkeypatch: pytest.MonkeyPatch, f: Filters, lang: str = "zh") -> AppTest:
+    """The page on its own, with the filters the router would hand it: for views that a
+    URL cannot ask for (all years; a year without records) and the year selector cannot
+    be driven to through AppTest once a page is switched to."""
+    monkeypatch.setenv("OVERSIGHT_DB", str(db))
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setitem(i18n._state, "lang", lang)
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
+    at.session_state["_filters"] = f
+    at.session_state["lang"] = lang
+    return at.run()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_participation_page_over_all_years_runs_without_error(fixture_db, monkeypatch, lang):
+    at = open_page_alone(fixture_db, monkeypatch, Filters(district="测试区", as_of=dt.date(2025, 6, 30)), lang)
+    assert_no_problem(at)
+    events = "活动场次" if lang == "zh" else "Events"
+    assert kpis(at)[events] == "19"  # 13 in 2024 + 6 in 2025
+
+
+def test_a_year_without_records_says_what_is_missing_instead_of_empty_charts(fixture_db, monkeypatch):
+    at = open_page_alone(fixture_db, monkeypatch, Filters(district="测试区", year=2019, as_of=dt.date(2025, 6, 30)))
+    assert_no_problem(at)
+    infos = [i.value for i in at.info]
+    assert "2019年暂无活动记录。" in infos and "2019年暂无宣讲活动记录。" in infos
+    assert kpis(at)["活动场次"] == "0" and kpis(at)["开展宣讲的镇街"] == "0 / 3"
+
+
+# --- the demo warehouse ------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from etl.demo import build_demo
+
+    tmp = tmp_path_factory.mktemp("demo")
+    db = tmp / "demo.duckdb"
+    build_demo(db, tmp / "input")
+    return db
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_demo_qingjiangpu_2023_shows_the_articles_publicity_month(demo_db, monkeypatch, lang):
+    at = open_page(demo_db, monkeypatch, lang, district="清江浦区", year="2023")
+    assert_no_problem(at)
+    shown = kpis(at)
+    if lang == "zh":
+        assert shown["宣讲活动场次"] == "38" and shown["宣讲参与人次"] == "1,236"
+        assert shown["开展宣讲的镇街"] == f"{QJP_TOWNS} / {QJP_TOWNS}"
+    else:
+        assert shown["Publicity events"] == "38" and shown["Publicity participants"] == "1,236"
+        assert shown["Towns with publicity"] == f"{QJP_TOWNS} / {QJP_TOWNS}"
+    # The 宣传月 table lists all 16 towns, every one with at least one event.
+    table = at.dataframe[-1].value
+    assert len(table) == QJP_TOWNS and table["town"].is_unique
+    assert (table["events"] >= 1).all() and table["events"].sum() == 38
+    assert table["participants"].sum() == 1236
