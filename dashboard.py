@@ -17,7 +17,7 @@ from ui.i18n import t
 
 ROOT = Path(__file__).resolve().parent
 
-st.set_page_config(page_title="人大履职看板", page_icon=":material/account_balance:", layout="wide",
+st.set_page_config(page_title="人大履职看板", page_icon="🏛️", layout="wide",
                    initial_sidebar_state="auto")
 
 # Language: from the URL once per session, then from the switch.

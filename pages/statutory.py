@@ -16,8 +16,8 @@ st.caption(t("st.caption"))
 
 def _status_label(row) -> str:
     if row.status == "pending":
-        return "🟡 " + t("st.status.pending", months=row.months_left)
-    return ("🟢 " if row.status == "met" else "🔴 ") + t(f"st.status.{row.status}")
+        return "● " + t("st.status.pending", months=row.months_left)
+    return "● " + t(f"st.status.{row.status}")
 
 
 with frame.guard("statutory.table"):
@@ -42,7 +42,8 @@ with frame.guard("statutory.table"):
             cols = (["district"] if f.district is None else []) + ["town", "congress", "review", "deputy_voter",
                                                                    "status_label"]
             st.dataframe(
-                show[cols], hide_index=True, width="stretch",
+                charts.status_styler(show, "status", "status_label"), column_order=cols, hide_index=True,
+                width="stretch",
                 column_config={
                     "district": st.column_config.TextColumn(t("word.district")),
                     "town": st.column_config.TextColumn(t("word.town")),
@@ -54,7 +55,7 @@ with frame.guard("statutory.table"):
                                                                   help=definition("deputy_voter")),
                     "status_label": st.column_config.TextColumn(t("st.col.status"), help=definition("compliance")),
                 },
-                height=min(38 * (len(show) + 1) + 4, 900),
+                height="content",
             )
 
 with frame.guard("statutory.trend"):

@@ -17,6 +17,21 @@ FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang S
 RED = "#B71C1C"
 PALETTE = ["#B71C1C", "#1F4E79", "#E0A100", "#2E7D32", "#6A1B9A", "#00838F", "#8D6E63", "#546E7A"]
 STATUS_COLORS = {"met": "#2E7D32", "pending": "#E0A100", "missed": "#C62828", "none": "#9E9E9E"}
+# Light backgrounds for status cells in tables (text stays dark and readable).
+STATUS_FILLS = {"met": "#E3F1E4", "pending": "#FFF3D6", "missed": "#FBE2E2", "none": "#EEEEEE"}
+
+
+def status_styler(df: pd.DataFrame, status_col: str, label_col: str):
+    """A Styler that fills ``label_col`` by the status code in ``status_col`` (which is
+    then hidden from view by the caller's column order)."""
+    fills = df[status_col].map(STATUS_FILLS).fillna("")
+
+    def _style(col: pd.Series) -> list[str]:
+        if col.name != label_col:
+            return [""] * len(col)
+        return [f"background-color: {c}; font-weight: 600" if c else "" for c in fills]
+
+    return df.style.apply(_style, axis=0)
 HEIGHT = 380
 
 pio.templates["oversight"] = go.layout.Template(
@@ -57,9 +72,14 @@ def fmt_pct(x: float | None, digits: int = 0) -> str:
 
 
 def _finish(fig: go.Figure, title: str | None, height: int = HEIGHT) -> go.Figure:
-    fig.update_layout(title=title or None, height=height, template="oversight")
-    if not title:
-        fig.update_layout(margin=dict(t=30))
+    """Title on its own line at the top, the legend below it, so they never overlap."""
+    fig.update_layout(height=height, template="oversight")
+    legend = fig.layout.showlegend is not False and len(fig.data) > 1
+    if title:
+        fig.update_layout(title=dict(text=title, y=0.98, yref="container", yanchor="top"),
+                          margin=dict(t=90 if legend else 50))
+    else:
+        fig.update_layout(margin=dict(t=50 if legend else 20))
     return fig
 
 

@@ -23,7 +23,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from warehouse.db import connect_readonly, db_path, last_good_path, warehouse_version
+from warehouse.db import connect_snapshot, db_path, last_good_path, snapshot_cursor, warehouse_version
 from warehouse.filters import Filters
 
 TTL_SECONDS = 600
@@ -37,7 +37,9 @@ def active_path() -> Path:
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _connection(path: str, version: tuple[int, int, int] | None) -> duckdb.DuckDBPyConnection:
-    return connect_readonly(Path(path))
+    # One snapshot per warehouse version: a swapped-in file gets a new one (see
+    # warehouse.db.connect_snapshot for why a plain connect would keep the old file).
+    return connect_snapshot(Path(path))
 
 
 def version() -> tuple[int, int, int] | None:
@@ -47,7 +49,7 @@ def version() -> tuple[int, int, int] | None:
 def cursor() -> duckdb.DuckDBPyConnection:
     """A fresh cursor on the cached read-only connection of the current version."""
     path = active_path()
-    return _connection(str(path), warehouse_version(path)).cursor()
+    return snapshot_cursor(_connection(str(path), warehouse_version(path)))
 
 
 def _resolve(name: str) -> Callable[..., Any]:
@@ -58,7 +60,7 @@ def _resolve(name: str) -> Callable[..., Any]:
 @st.cache_data(ttl=TTL_SECONDS, max_entries=2000, show_spinner=False)
 def _run(name: str, f: Filters | None, args: tuple, path: str, ver: tuple[int, int, int] | None) -> Any:
     fn = _resolve(name)
-    cur = _connection(path, ver).cursor()
+    cur = snapshot_cursor(_connection(path, ver))
     try:
         return fn(cur, f, *args) if f is not None else fn(cur, *args)
     finally:
@@ -74,7 +76,7 @@ def get(fn: Callable[..., Any], f: Filters | None = None, *args: Any) -> Any:
 def _can_open(path: Path) -> str | None:
     """None if the warehouse opens and has its relations; else the reason."""
     try:
-        con = connect_readonly(path)
+        con = connect_snapshot(path)
         try:
             con.execute("SELECT count(*) FROM etl_loads").fetchone()
         finally:

@@ -49,6 +49,33 @@ def connect_readonly(db: Path) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(db), read_only=True)
 
 
+SNAPSHOT_ALIAS = "wh"
+
+
+def connect_snapshot(db: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only view of the warehouse file *as it is now*, for a long-lived process.
+
+    ``duckdb.connect(path)`` reuses a database instance that the process already has open
+    for that path — after a load swapped in a new file, a new connection would still read
+    the old one. So each snapshot is its own in-memory instance with the file ATTACHed
+    read-only; it keeps reading the file it opened (the old inode stays valid after the
+    swap) until it is dropped. Cursors must ``USE wh`` (see :func:`snapshot_cursor`).
+    """
+    con = duckdb.connect(":memory:")
+    # The path comes from configuration, not from a user; quoted as a SQL literal.
+    attach = "ATTACH '" + str(db).replace("'", "''") + "' AS " + SNAPSHOT_ALIAS + " (READ_ONLY)"
+    con.execute(attach)
+    con.execute("USE " + SNAPSHOT_ALIAS)
+    return con
+
+
+def snapshot_cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A cursor of a snapshot connection, with the warehouse as its default catalog."""
+    cur = con.cursor()
+    cur.execute("USE " + SNAPSHOT_ALIAS)
+    return cur
+
+
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create every relation (idempotent)."""
     con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
