@@ -14,6 +14,7 @@ import streamlit as st
 
 from ui import data, filters, frame
 from ui.i18n import t
+from ui.nav import PAGES
 
 ROOT = Path(__file__).resolve().parent
 
@@ -52,18 +53,12 @@ with st.sidebar:
 f = filters.sidebar()
 st.session_state["_filters"] = f
 
-pages = {
-    t("nav.leaders"): [
-        st.Page(ROOT / "pages" / "overview.py", title=t("page.overview"), icon=":material/dashboard:",
-                url_path="overview", default=True),
-    ],
-    t("nav.analysis"): [
-        st.Page(ROOT / "pages" / "participation.py", title=t("page.participation"), icon=":material/groups:",
-                url_path="participation"),
-        st.Page(ROOT / "pages" / "statutory.py", title=t("page.statutory"), icon=":material/gavel:",
-                url_path="statutory"),
-    ],
-}
+
+pages: dict[str, list[st.Page]] = {}
+for entry in PAGES:
+    pages.setdefault(t(entry.section), []).append(
+        st.Page(ROOT / entry.folder / f"{entry.name}.py", title=t(f"page.{entry.name}"), icon=entry.icon,
+                url_path=entry.name, default=entry.default))
 pg = st.navigation(pages)
 frame.demo_banner()
 frame.notices(filters.pop_notices())

@@ -14,14 +14,13 @@ Screenshots go to ``artifacts/screenshots/`` (git-ignored):
 Every screenshot is of the whole page: Streamlit scrolls inside ``stMain`` rather than the
 document, so the viewport is grown to the content's height before the shot.
 
-The pages are discovered from ``dashboard.py`` (the ``st.Page(..., url_path=...)`` calls),
+The pages are discovered from ``ui/nav.py`` (the router's page list),
 and each visit checks that the sidebar navigation lists exactly those pages, so a page
 added later is tested without touching this file.
 """
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import os
 import re
@@ -78,28 +77,11 @@ class PageSpec:
         return "/" if self.default else f"/{self.url_path}"
 
 
-def discover_pages(source: Path = ROOT / "dashboard.py") -> list[PageSpec]:
-    """Every ``st.Page(...)`` in the router: its ``url_path`` (or the file's stem when
-    none is given, as Streamlit does) and whether it is the default page. The default
-    page comes first."""
-    tree = ast.parse(source.read_text(encoding="utf-8"))
-    found: dict[str, PageSpec] = {}
-    for node in ast.walk(tree):
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "Page"):
-            continue
-        kw = {k.arg: k.value for k in node.keywords if k.arg}
-        url_path = None
-        if isinstance(kw.get("url_path"), ast.Constant):
-            url_path = kw["url_path"].value
-        elif node.args:
-            strings = [n.value for n in ast.walk(node.args[0])
-                       if isinstance(n, ast.Constant) and isinstance(n.value, str)]
-            if strings:
-                url_path = Path(strings[-1]).stem
-        if not url_path:
-            continue
-        default = isinstance(kw.get("default"), ast.Constant) and kw["default"].value is True
-        found[url_path] = PageSpec(url_path, default)
+def discover_pages() -> list[PageSpec]:
+    """Every page of the router (``ui/nav.py``); the default page first."""
+    from ui.nav import PAGES as NAV
+
+    found = {p.name: PageSpec(p.name, p.default) for p in NAV}
     pages = sorted(found.values(), key=lambda p: (not p.default))
     if pages and not any(p.default for p in pages):  # st.navigation's default is the first page
         pages[0] = PageSpec(pages[0].url_path, True)

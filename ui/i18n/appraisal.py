@@ -1,0 +1,4 @@
+"""Labels of the appraisal page."""
+
+LABELS: dict[str, tuple[str, str]] = {
+}

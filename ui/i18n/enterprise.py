@@ -1,0 +1,4 @@
+"""Labels of the enterprise page."""
+
+LABELS: dict[str, tuple[str, str]] = {
+}

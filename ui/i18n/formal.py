@@ -1,0 +1,4 @@
+"""Labels of the formal page."""
+
+LABELS: dict[str, tuple[str, str]] = {
+}

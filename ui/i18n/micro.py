@@ -1,0 +1,4 @@
+"""Labels of the micro page."""
+
+LABELS: dict[str, tuple[str, str]] = {
+}

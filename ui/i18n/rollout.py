@@ -1,0 +1,4 @@
+"""Labels of the rollout page."""
+
+LABELS: dict[str, tuple[str, str]] = {
+}

@@ -1,0 +1,4 @@
+"""Labels of the sites page."""
+
+LABELS: dict[str, tuple[str, str]] = {
+}
