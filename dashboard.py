@@ -2,7 +2,8 @@
 
 Page config, the language switch, the warehouse (the demo one is built on first start),
 the global filters (sidebar, mirrored in the URL), navigation, then the page itself and
-the footer. Pages live in ``pages/`` and stay thin: filters -> ``ui.data`` -> ``ui.charts``.
+the footer. Pages live in ``views/`` (listed in ``ui/nav.py``; not ``pages/``, whose mere
+presence switches Streamlit to its legacy multipage mode) and stay thin: filters -> ``ui.data`` -> ``ui.charts``.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from ui import i18n
 from warehouse.filters import Filters
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGE = "pages/participation.py"
+PAGE = "views/participation.py"
 
 # 测试区 2024, by hand from FIXTURE_ACTIVITIES (丁办事处's D1 left out):
 # 13 events (J1-J4, Y1-Y2, B1-B5, P1-P2), 296 participants, 2 publicity events with

@@ -38,7 +38,7 @@ def test_language_switch_changes_labels():
     assert t("page.overview") == "领导总览"
 
 
-@pytest.mark.parametrize("page", sorted((ROOT / "pages").glob("*.py")), ids=lambda p: p.name)
+@pytest.mark.parametrize("page", sorted((ROOT / "views").glob("*.py")), ids=lambda p: p.name)
 def test_pages_stay_thin_no_sql_no_connection(page):
     text = page.read_text(encoding="utf-8")
     assert "import duckdb" not in text and "duckdb." not in text

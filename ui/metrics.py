@@ -100,7 +100,44 @@ METRICS: dict[str, Metric] = {
         "Counted towns with at least one practice site Accepted (accepted on or before the date); Built sites "
         "awaiting acceptance are counted separately. The target is the year's target in the rollout plan.",
         "个镇街", " towns"),
+    # Added with the overview (领导总览): the split-out parts of publicity, visits and opinions.
+    "publicity_participants": Metric(
+        "宣讲参与人数", "Publicity participants",
+        "活动类型为“宣讲活动”的各场人大代表、选民代表、基层社会工作者、群众人数之和（人次）。",
+        "Sum of deputies + voter representatives + community workers + public over Publicity events (person-times).",
+        "人次", ""),
+    "enterprises": Metric(
+        "走访企业数（去重）", "Enterprises visited",
+        "所选年度企业走访记录中的企业数，按企业名称去重（同一企业走访多次计1家）。",
+        "Distinct enterprises (by name) among the year's enterprise visits; an enterprise visited twice counts once.",
+        "家", ""),
+    "opinions_enterprise": Metric(
+        "企业提出意见", "Enterprises' opinions",
+        "挂在所选年度企业走访上、来源为“企业”的意见条数。",
+        "Opinions with source Enterprise attached to the year's enterprise visits.",
+        "条", ""),
+    "opinions_deputy": Metric(
+        "代表提出意见建议", "Deputies' suggestions",
+        "挂在所选年度企业走访上、来源为“代表”的意见建议条数。",
+        "Opinions with source Deputy attached to the year's enterprise visits.",
+        "条", ""),
 }
+
+
+def _merge_subjects() -> None:
+    from importlib import import_module
+
+    from ui.metric_defs import SUBJECTS
+
+    for subject in SUBJECTS:
+        defs = import_module(f"ui.metric_defs.{subject}").DEFS
+        dupes = METRICS.keys() & defs.keys()
+        if dupes:
+            raise KeyError(f"metrics defined twice: {sorted(dupes)}")
+        METRICS.update({k: Metric(*v) for k, v in defs.items()})
+
+
+_merge_subjects()
 
 
 def definition(metric_id: str) -> str:

@@ -17,9 +17,9 @@ class PageEntry:
 
 
 PAGES: tuple[PageEntry, ...] = (
-    PageEntry("nav.leaders", "overview", ":material/dashboard:", folder="pages", default=True),
-    PageEntry("nav.analysis", "participation", ":material/groups:", folder="pages"),
-    PageEntry("nav.analysis", "statutory", ":material/gavel:", folder="pages"),
+    PageEntry("nav.leaders", "overview", ":material/dashboard:", default=True),
+    PageEntry("nav.analysis", "participation", ":material/groups:"),
+    PageEntry("nav.analysis", "statutory", ":material/gavel:"),
     PageEntry("nav.loops", "enterprise", ":material/factory:"),
     PageEntry("nav.loops", "micro", ":material/qr_code_2:"),
     PageEntry("nav.loops", "formal", ":material/description:"),

@@ -1,0 +1,280 @@
+"""The 领导总览 page as a user sees it (Streamlit's AppTest), in Chinese and in English: no
+exception, the KPI cards show the hand-computed figures of the fixture warehouse (测试区,
+data to 2025-06-30), every global filter changes what is shown, a link reproduces the
+view, and on the demo warehouse 清江浦区 2023 shows the article's figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from urllib.parse import parse_qs
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ui import i18n
+from warehouse.filters import Filters
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = "views/overview.py"
+
+# 测试区 2025 (to 30 June) against 2024-01-01..06-30, by hand (see test_queries_overview.py):
+# value, delta, delta description (the target).
+FIXTURE_2025 = {
+    "compliance": ("33%", "0", "目标 100%"),
+    "coverage": ("2", "+1", "计划 3"),
+    "micro_solved": ("2", "+1", ""),
+    "congress": ("3", "-1", "法定最低 6"),
+    "review": ("2", "0", "法定最低 3"),
+    "deputy_voter": ("0", "-1", ""),
+    "participants": ("195", "-17", ""),
+    "publicity": ("1", "-1", ""),
+    "publicity_participants": ("48", "-16", ""),
+    "visits": ("3", "+1", ""),
+    "enterprises": ("3", "+1", ""),
+    "person_times": ("10", "0", ""),
+    "opinions_enterprise": ("2", "0", ""),
+    "opinions_deputy": ("1", "0", ""),
+}
+EN_DESCRIPTION = {"目标 100%": "target 100%", "计划 3": "plan 3", "法定最低 6": "statutory minimum 6",
+                  "法定最低 3": "statutory minimum 3", "": ""}
+# 测试区 2024, a finished year with nothing loaded for 2023: no comparison.
+FIXTURE_2024 = {"compliance": "67%", "coverage": "1", "micro_solved": "2", "congress": "7", "review": "3",
+                "deputy_voter": "1", "participants": "296", "publicity": "2", "publicity_participants": "64",
+                "visits": "4", "enterprises": "3", "person_times": "17", "opinions_enterprise": "3",
+                "opinions_deputy": "2"}
+
+
+def metric_name(kpi: str, lang: str) -> str:
+    from ui.metrics import METRICS
+
+    m = METRICS[kpi]
+    return m.name_zh if lang == "zh" else m.name_en
+
+
+def open_overview(db: Path, monkeypatch: pytest.MonkeyPatch, lang: str = "zh", **params: str | list[str]) -> AppTest:
+    """A new session on the URL ``/?params`` (the overview is the default page)."""
+    monkeypatch.setenv("OVERSIGHT_DB", str(db))
+    monkeypatch.chdir(ROOT)
+    # AppTest calls widgets' format_func (which uses t()) outside a script run, where the
+    # session's language is not visible: give the process the page's language.
+    monkeypatch.setitem(i18n._state, "lang", lang)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    if lang != "zh":
+        at.query_params["lang"] = lang
+    for k, v in params.items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def rerun(at: AppTest) -> AppTest:
+    """Rerun after a widget change, through the router (dashboard.py opens its default
+    page, the overview)."""
+    at._finished_page_script_hash = ""
+    return at.run()
+
+
+def cards(at: AppTest) -> dict[str, tuple[str, str, str]]:
+    return {m.label: (m.value, m.delta, m.proto.delta_description) for m in at.metric}
+
+
+def values(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def assert_no_problem(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    prefixes = tuple(text.split("{")[0] for text in i18n.CATALOG["error.query"])
+    problems = [w.value for w in at.warning if w.value.startswith(prefixes)]
+    assert not problems, problems
+
+
+def page_links(at: AppTest) -> list[dict[str, object]]:
+    return [{"page": p.proto.page, "params": parse_qs(p.proto.query_string)} for p in at.get("page_link")]
+
+
+# --- the fixture warehouse -----------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_overview_shows_the_hand_computed_kpis_against_the_same_period(fixture_db, monkeypatch, lang):
+    at = open_overview(fixture_db, monkeypatch, lang, district="测试区", year="2025")
+    assert_no_problem(at)
+    assert at.title[0].value == ("领导总览" if lang == "zh" else "Leaders' overview")
+    expected = {metric_name(k, lang): (v, d, desc if lang == "zh" else EN_DESCRIPTION[desc])
+                for k, (v, d, desc) in FIXTURE_2025.items()}
+    assert cards(at) == expected
+    assert all(m.help for m in at.metric), "every KPI card carries its definition as a tooltip"
+    same_period = "与上年同期比较" if lang == "zh" else "compared with the same period last year"
+    assert any(same_period in c.value for c in at.caption)
+
+
+def test_a_year_without_a_previous_year_says_there_is_no_comparison(fixture_db, monkeypatch):
+    at = open_overview(fixture_db, monkeypatch, district="测试区", year="2024")
+    assert_no_problem(at)
+    assert values(at) == {metric_name(k, "zh"): v for k, v in FIXTURE_2024.items()}
+    assert all(m.delta == "" for m in at.metric)
+    assert all(m.proto.delta_description.startswith("无上年数据") for m in at.metric)
+
+
+def test_the_needs_attention_list_has_three_colours_and_links_to_the_statutory_page(fixture_db, monkeypatch):
+    at = open_overview(fixture_db, monkeypatch, district="测试区", year="2025")
+    assert_no_problem(at)
+    text = [m.value for m in at.markdown]
+    assert ":red-badge[未达标 2 项] :orange-badge[待跟进 3 项] :green-badge[正常 1 项]" in text
+    assert any("乙镇：1件微建议超过7个工作日未办结（最长已8个工作日）" in x for x in text)
+    assert any("丙街道：工作评议会已开0次，尚未达到最低1次（本年还剩6个月）" in x for x in text)
+    assert any("测试区：实践点覆盖2个镇街，年度目标3个，进度正常" in x for x in text)
+    # Only the statutory page exists yet: its entries link there, with the town's filter.
+    links = page_links(at)
+    assert [x for x in links if x["page"] == "statutory"] == [
+        {"page": "statutory", "params": {"district": ["测试区"], "year": ["2025"], "town": [town]}}
+        for town in ("甲街道", "丙街道", "丙街道")
+    ]
+    # every entry links to the page that explains it (micro-suggestions, rollout)
+    assert {x["page"] for x in links} == {"statutory", "micro", "rollout"}
+    assert {"page": "micro", "params": {"district": ["测试区"], "year": ["2025"], "town": ["乙镇"]}} in links
+
+
+def test_links_keep_the_english_interface(fixture_db, monkeypatch):
+    at = open_overview(fixture_db, monkeypatch, "en", district="测试区", year="2024")
+    assert_no_problem(at)
+    links = page_links(at)
+    assert {"page": "statutory", "params": {"district": ["测试区"], "year": ["2024"], "town": ["乙镇"], "lang": ["en"]}} in links
+    assert all(x["params"]["lang"] == ["en"] for x in links)
+    assert any("乙镇: Work-appraisal meetings held 0, below the statutory minimum of 1" in m.value
+               for m in at.markdown)
+
+
+def test_a_link_from_the_list_carries_the_filters_that_explain_the_entry(fixture_db, monkeypatch):
+    # A new session on the link's query string holds the entry's district, year and town.
+    # (Opening the statutory page itself through AppTest: see
+    # rerun(); a real browser follows the link to /statutory with these filters.)
+    at = open_overview(fixture_db, monkeypatch, district="测试区", year="2024")
+    link = at.get("page_link")[0].proto
+    follow = open_overview(fixture_db, monkeypatch, **{k: v for k, v in parse_qs(link.query_string).items()})
+    assert_no_problem(follow)
+    assert follow.selectbox(key="f_district").value == "测试区"
+    assert follow.selectbox(key="f_year").value == 2024
+    assert follow.multiselect(key="f_towns").value == ["乙镇"]
+
+
+# --- each global filter changes what the overview shows ------------------------------------
+
+def test_the_district_filter_changes_the_overview(fixture_db, monkeypatch):
+    at = open_overview(fixture_db, monkeypatch, district="测试区", year="2025")
+    assert values(at)["参与人数"] == "195"
+    at.selectbox(key="f_district").set_value("清江浦区")
+    rerun(at)
+    assert_no_problem(at)
+    # The built-in 清江浦区 has towns but no records in the fixture: the page says so.
+    assert not at.metric
+    assert "清江浦区2025年暂无履职记录（活动、企业走访、微建议均无）。" in [i.value for i in at.info]
+
+
+def test_the_all_districts_choice_sums_every_district(fixture_db, monkeypatch):
+    at = open_overview(fixture_db, monkeypatch, district="all", year="2025")
+    assert_no_problem(at)
+    got = values(at)
+    assert got["参与人数"] == "195"  # only 测试区 has records
+    assert got["三会达标率"] == "3%"  # 1 of 34 counted towns (3 + 16 + 15 built-in)
+
+
+def test_the_year_filter_changes_the_overview(fixture_db, monkeypatch):
+    at = open_overview(fixture_db, monkeypatch, district="测试区", year="2025")
+    at.selectbox(key="f_year").set_value(2024)
+    rerun(at)
+    assert_no_problem(at)
+    assert values(at) == {metric_name(k, "zh"): v for k, v in FIXTURE_2024.items()}
+    assert any("2024年全年，与上年比较" in c.value for c in at.caption)
+
+
+def test_the_town_filter_changes_the_overview(fixture_db, monkeypatch):
+    at = open_overview(fixture_db, monkeypatch, district="测试区", year="2025")
+    at.multiselect(key="f_towns").set_value(["乙镇"])
+    rerun(at)
+    assert_no_problem(at)
+    got = values(at)
+    assert (got["镇人代会/街道代表议事会"], got["参与人数"], got["走访企业"], got["三会达标率"]) == ("2", "104", "1", "100%")
+    coverage = cards(at)["实践点覆盖"]
+    assert coverage[0] == "1" and "计划" not in coverage[2]  # the plan is the district's, not a town's
+    assert any("测试区（乙镇）" in c.value for c in at.caption)
+
+
+def test_filters_survive_a_round_trip_through_the_url(fixture_db, monkeypatch):
+    at = open_overview(fixture_db, monkeypatch, district="测试区", year="2025")
+    at.selectbox(key="f_year").set_value(2024)
+    rerun(at)
+    at.multiselect(key="f_towns").set_value(["乙镇", "丙街道"])
+    rerun(at)
+    url = {k: at.query_params.get_all(k) if hasattr(at.query_params, "get_all") else at.query_params[k]
+           for k in at.query_params}
+    assert url == {"district": ["测试区"] if isinstance(url["district"], list) else "测试区",
+                   "year": ["2024"] if isinstance(url["year"], list) else "2024",
+                   "town": ["乙镇", "丙街道"]}
+    again = open_overview(fixture_db, monkeypatch, **url)
+    assert_no_problem(again)
+    assert again.selectbox(key="f_district").value == "测试区"
+    assert again.selectbox(key="f_year").value == 2024
+    assert again.multiselect(key="f_towns").value == ["乙镇", "丙街道"]
+    assert values(again) == values(at)
+
+
+# --- empty states ---------------------------------------------------------------------------
+
+def open_page_alone(db: Path, monkeypatch: pytest.MonkeyPatch, f: Filters, lang: str = "zh") -> AppTest:
+    """The page on its own with the filters the router would hand it, for views a URL
+    cannot ask for (all years; a year the warehouse does not hold)."""
+    monkeypatch.setenv("OVERSIGHT_DB", str(db))
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setitem(i18n._state, "lang", lang)
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
+    at.session_state["_filters"] = f
+    at.session_state["lang"] = lang
+    return at.run()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_all_years_asks_for_a_year(fixture_db, monkeypatch, lang):
+    at = open_page_alone(fixture_db, monkeypatch, Filters(district="测试区", as_of=dt.date(2025, 6, 30)), lang)
+    assert_no_problem(at)
+    assert not at.metric
+    assert [i.value for i in at.info] == [i18n.CATALOG["ov.need_year"][0 if lang == "zh" else 1]]
+
+
+def test_a_year_without_records_says_what_is_missing(fixture_db, monkeypatch):
+    at = open_page_alone(fixture_db, monkeypatch, Filters(district="测试区", year=2026, as_of=dt.date(2025, 6, 30)))
+    assert_no_problem(at)
+    infos = [i.value for i in at.info]
+    assert "测试区2026年暂无履职记录（活动、企业走访、微建议均无）。" in infos
+    assert "测试区2026年暂无可判断的事项（无三会、全覆盖计划或微建议记录）。" in infos
+
+
+# --- the demo warehouse: the article's figures ----------------------------------------------
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from etl.demo import build_demo
+
+    tmp = tmp_path_factory.mktemp("demo-overview")
+    db = tmp / "demo.duckdb"
+    build_demo(db, tmp / "input")
+    return db
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_demo_overview_of_qingjiangpu_2023_shows_the_articles_figures(demo_db, monkeypatch, lang):
+    at = open_overview(demo_db, monkeypatch, lang, district="清江浦区", year="2023")
+    assert_no_problem(at)
+    got = values(at)
+    article = {"congress": "32", "review": "20", "deputy_voter": "24", "publicity": "38",
+               "publicity_participants": "1,236", "visits": "228", "enterprises": "228", "person_times": "428",
+               "opinions_enterprise": "164", "opinions_deputy": "83", "micro_solved": "224", "compliance": "100%"}
+    assert {k: got[metric_name(k, lang)] for k in article} == article
+
+
+def test_demo_overview_of_2025_names_the_towns_below_a_minimum(demo_db, monkeypatch):
+    at = open_overview(demo_db, monkeypatch, district="清江浦区", year="2025")
+    assert_no_problem(at)
+    text = " ".join(m.value for m in at.markdown)
+    assert "水渡口街道：镇人代会/街道代表议事会1次，低于法定最低2次" in text
+    assert "和平镇：工作评议会0次，低于法定最低1次" in text
