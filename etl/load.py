@@ -394,6 +394,11 @@ def load(paths: list[Path] | list[str], db: Path | str | None = None, *, dry_run
             fresh = not db.exists()
             if not fresh:
                 shutil.copyfile(db, tmp)
+                # A write-ahead log beside the live file (someone wrote to it directly)
+                # holds committed changes: carry it over so the copy replays it.
+                wal = db.with_name(db.name + ".wal")
+                if wal.exists():
+                    shutil.copyfile(wal, tmp.with_name(tmp.name + ".wal"))
             con = duckdb.connect(str(tmp))
             try:
                 _prepare(con)
@@ -432,6 +437,15 @@ def load(paths: list[Path] | list[str], db: Path | str | None = None, *, dry_run
                 except OSError:
                     shutil.copyfile(db, link_tmp)
                 os.replace(link_tmp, prev)
+                # The old file's WAL (carried into the new file above) goes with the old
+                # file: left beside the new one it would not match it.
+                wal = db.with_name(db.name + ".wal")
+                prev_wal = prev.with_name(prev.name + ".wal")
+                if wal.exists():
+                    os.replace(wal, prev_wal)
+                else:
+                    with contextlib.suppress(FileNotFoundError):
+                        prev_wal.unlink()
             os.replace(tmp, db)
             _fsync_dir(db.parent)
             report.written = True

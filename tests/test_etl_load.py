@@ -218,3 +218,16 @@ def test_cli_check_validates_and_writes_nothing(tmp_path, db_path):
     assert r.returncode == 1 and "仅校验" in r.stdout
     assert _sha(db_path) == digest
     assert not db_path.with_name(db_path.name + ".building").exists()
+
+
+def test_changes_written_directly_to_the_live_file_are_kept_by_the_next_load(tmp_path, db_path):
+    # Someone opened the warehouse read-write and changed it, leaving a .wal behind:
+    # the next load builds on that state instead of silently dropping it.
+    load([write_csv(tmp_path / "a" / "活动.csv", [ACTIVITY_HEADER, ["A1", "宣讲活动", "清江浦区", "柳树湾", "2023-03-05", 1, 1]])], db_path)
+    writer = ("import duckdb, os, sys; con = duckdb.connect(sys.argv[1]); "
+              "con.execute(\"SET checkpoint_threshold = '1TB'\"); "
+              "con.execute('UPDATE activities SET public = 77'); os._exit(0)")  # exits without checkpointing
+    subprocess.run([sys.executable, "-c", writer, str(db_path)], check=True, timeout=60)
+    assert db_path.with_name(db_path.name + ".wal").exists()
+    load([write_csv(tmp_path / "b" / "活动.csv", [ACTIVITY_HEADER, ["A2", "宣讲活动", "清江浦区", "柳树湾", "2023-03-05", 1, 1]])], db_path)
+    assert query(db_path, "SELECT activity_id, public FROM activities ORDER BY 1") == [("A1", 77), ("A2", 1)]
