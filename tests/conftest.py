@@ -201,3 +201,16 @@ def fixture_con(fixture_db: Path):
     con = duckdb.connect(str(fixture_db), read_only=True)
     yield con
     con.close()
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo warehouse, built once per test session through the ETL. Read-only use:
+    a test that loads into a warehouse copies this file first."""
+    from etl.demo import build_demo
+
+    tmp = tmp_path_factory.mktemp("demo")
+    db = tmp / "demo.duckdb"
+    report = build_demo(db, tmp / "in")
+    assert report.exit_code == 0, report.rejects.head(5).to_dict("records")
+    return db

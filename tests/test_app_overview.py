@@ -251,15 +251,6 @@ def test_a_year_without_records_says_what_is_missing(fixture_db, monkeypatch):
 
 # --- the demo warehouse: the article's figures ----------------------------------------------
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from etl.demo import build_demo
-
-    tmp = tmp_path_factory.mktemp("demo-overview")
-    db = tmp / "demo.duckdb"
-    build_demo(db, tmp / "input")
-    return db
-
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_demo_overview_of_qingjiangpu_2023_shows_the_articles_figures(demo_db, monkeypatch, lang):

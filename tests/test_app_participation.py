@@ -111,15 +111,6 @@ def test_a_year_without_records_says_what_is_missing_instead_of_empty_charts(fix
 
 # --- the demo warehouse ------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from etl.demo import build_demo
-
-    tmp = tmp_path_factory.mktemp("demo")
-    db = tmp / "demo.duckdb"
-    build_demo(db, tmp / "input")
-    return db
-
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_demo_qingjiangpu_2023_shows_the_articles_publicity_month(demo_db, monkeypatch, lang):

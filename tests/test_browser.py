@@ -173,17 +173,6 @@ def running_server(db: Path, log: Path) -> Iterator[Server]:
 # --------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo warehouse, built once for this module."""
-    from etl.demo import build_demo
-
-    tmp = tmp_path_factory.mktemp("browser")
-    db = tmp / "demo.duckdb"
-    build_demo(db, tmp / "demo-input")
-    assert db.exists()
-    return db
-
 
 @pytest.fixture(scope="module")
 def server(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
