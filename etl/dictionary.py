@@ -355,11 +355,14 @@ those towns (a town with no record at all is still in the denominator).*
     *Solved rate = outcome SOLVED ÷ closed.*
   - **满意率** = （满意 + 基本满意）÷ 已评价（满意度不为空）。
     *Satisfaction rate = (SATISFIED + BASICALLY) ÷ rated (rating not blank).*
-  - **时限**：提交后 1 日内受理（`accepted_on − submitted_on ≤ 1` 天）；受理后 7 个工作日内办结
-    （工作日为周一至周五）。超过 7 个工作日仍未办结的为“超期”。
-    *Time limits: accepted within 1 day of submission (`accepted_on − submitted_on ≤ 1` day); closed
-    within 7 working days of acceptance (working days are Monday to Friday). One still open after 7
-    working days is overdue.*
+  - **时限**：提交后 1 个工作日内受理；提交后 7 个工作日内办结（提交当天办结计 0 个工作日，第 7 个工作日
+    办结仍算按时）。工作日为周一至周五，扣除 `config/holidays.csv` 中的法定节假日（休），加上调休上班日（班）。
+    截至数据截止日仍未办结（非“已办结/不予受理”）且已超过 7 个工作日的为“超期”。
+    *Time limits: accepted within 1 working day of submission; closed within 7 working days of submission
+    (closed the same day = 0; closed on the 7th working day is still on time). Working days are Monday to
+    Friday minus the holidays (休) in `config/holidays.csv`, plus its make-up working days (班). An item
+    still open (not Closed or Not accepted) more than 7 working days after submission at the data's
+    cut-off is overdue.*
 - **代表建议**（`formal_suggestions`）：交办后 3 个月内答复为按期（`replied_on ≤ assigned_on + 3 个月`），
   最长不得超过 6 个月；未答复的不算按期。
   *Formal suggestions: replied on time when `replied_on ≤ assigned_on + 3 months`; never later than
