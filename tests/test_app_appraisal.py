@@ -137,15 +137,6 @@ def test_all_years_and_all_districts_run_without_error(appraisal_db, monkeypatch
 
 # --- the demo warehouse ------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from etl.demo import build_demo
-
-    tmp = tmp_path_factory.mktemp("demo_appraisal")
-    db = tmp / "demo.duckdb"
-    build_demo(db, tmp / "in")
-    return db
-
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_demo_every_huaian_2023_appraisal_has_31_plus_30_ballots(demo_db, monkeypatch, lang):

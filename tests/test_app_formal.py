@@ -176,15 +176,6 @@ def test_all_districts_and_all_years_run_without_error(formal_db, monkeypatch):
 
 # --- the demo warehouse ------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from etl.demo import build_demo
-
-    tmp = tmp_path_factory.mktemp("demo_formal")
-    db = tmp / "demo.duckdb"
-    build_demo(db, tmp / "in")
-    return db
-
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_demo_huaian_second_session_of_the_18th_congress_has_251_suggestions(demo_db, monkeypatch, lang):

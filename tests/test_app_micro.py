@@ -108,15 +108,6 @@ def test_micro_page_with_a_town_filter(micro_db, monkeypatch):
 
 # --- the demo warehouse ------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from etl.demo import build_demo
-
-    tmp = tmp_path_factory.mktemp("demo_micro")
-    db = tmp / "demo.duckdb"
-    build_demo(db, tmp / "in")
-    return db
-
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_demo_qingjiangpu_2023_shows_224_solved(demo_db, monkeypatch, lang):
