@@ -1,4 +1,71 @@
-"""Labels of the sites page."""
+"""Labels of the sites page (阵地与观摩)."""
 
 LABELS: dict[str, tuple[str, str]] = {
+    "si.title": ("阵地与观摩", "Sites and stations"),
+    "si.caption": ("{scope} · {period} · 家站点阵地网络与实践点观摩评比",
+                   "{scope} · {period} · the station network and the practice-site evaluation"),
+    "si.scope.all": ("全部区", "All districts"),
+    "si.scope.towns": ("{scope}（所选 {n} 个镇街）", "{scope} ({n} chosen towns)"),
+    # network
+    "si.net.title": ("家站点阵地网络（{period}末）", "Station network (end of {period})"),
+    "si.kpi.home": ("代表之家", "Deputies' homes"),
+    "si.kpi.station": ("代表联络站", "Liaison stations"),
+    "si.kpi.point_studio": ("代表联系点/工作室", "Contact points / studios"),
+    "si.kpi.point_studio.desc": ("联系点 {point} · 工作室 {studio}", "points {point} · studios {studio}"),
+    "si.kpi.upgraded": ("升级为实践点", "Upgraded to practice points"),
+    "si.kpi.upgraded.desc": ("{period}内完成升级", "upgraded in {period}"),
+    "si.kpi.bases": ("实践基地", "Practice bases"),
+    "si.kpi.bases.desc": ("含实践点阵地", "incl. practice points"),
+    "si.net.count": ("阵地数", "Stations"),
+    "si.net.table": ("各镇街阵地明细", "Stations by town"),
+    "si.net.upgraded.title": ("{period}升级为实践点的阵地", "Stations upgraded to practice points, {period}"),
+    "si.net.upgraded.none": ("{period}没有阵地升级为实践点。",
+                             "No station was upgraded to a practice point in {period}."),
+    # practice sites
+    "si.cards.title": ("实践点展示 · 一地一特色（{period}）", "Practice sites · one theme per place ({period})"),
+    "si.cards.caption": ("每个实践点的特色主题、“五个一”配置（宣传屏、公示栏、代表工作室、议事厅、教育阵地）"
+                         "和观摩评分；按评分排序。",
+                         "Each site's theme, its five items (screen, notice board, deputy studio, council hall, "
+                         "education site) and its evaluation score; best score first."),
+    "si.card.theme": ("特色主题：", "Theme: "),
+    "si.card.no_theme": ("未填写", "not given"),
+    "si.card.score": ("评分 **{score}** {stars}", "Score **{score}** {stars}"),
+    "si.card.no_score": ("尚未评分", "Not scored yet"),
+    "si.check.screen": ("宣传屏", "Screen"),
+    "si.check.notice_board": ("公示栏", "Notice board"),
+    "si.check.studio": ("代表工作室", "Deputy studio"),
+    "si.check.hall": ("议事厅", "Council hall"),
+    "si.check.education": ("教育阵地", "Education site"),
+    # ranking
+    "si.rank.title": ("观摩评比排名（{period}）", "Evaluation ranking ({period})"),
+    "si.rank.none": ("{period}的实践点都还没有评分。", "No practice site of {period} has a score yet."),
+    "si.rank.unscored": ("另有 {n} 个实践点尚未评分，不参与排名。", "{n} more sites have no score and are not ranked."),
+    # comparison
+    "si.cmp.title": ("现场对比", "Side by side"),
+    "si.cmp.pick": ("选择要对比的实践点", "Sites to compare"),
+    "si.cmp.help": ("可选2至{n}个实践点。", "Choose two to {n} sites."),
+    "si.cmp.rank_line": ("名次：**{rank}** · 五项配置：**{n} / {total}**",
+                         "Rank: **{rank}** · five items: **{n} / {total}**"),
+    "si.cmp.need_two": ("请选择2至{n}个实践点进行对比。", "Choose two to {n} sites to compare them."),
+    # columns
+    "si.col.station": ("阵地名称", "Station"),
+    "si.col.upgraded_on": ("升级日期", "Upgraded on"),
+    "si.col.upgraded": ("升级为实践点", "Upgraded"),
+    "si.col.theme": ("特色主题", "Theme"),
+    "si.col.rank": ("名次", "Rank"),
+    "si.col.stars": ("星级", "Stars"),
+    "si.col.site": ("实践点", "Practice site"),
+    "si.col.stage": ("阶段", "Stage"),
+    "si.col.checklist": ("五项配置", "Five items"),
+    "si.col.score": ("评分", "Score"),
+    "si.col.started_on": ("启动", "Started"),
+    "si.col.built_on": ("建成", "Built"),
+    "si.col.accepted_on": ("验收", "Accepted"),
+    # empty states and rules
+    "si.empty.towns": ("{scope}没有纳入统计的镇街。", "{scope} has no counted towns."),
+    "si.empty.network": ("{scope}在{period}末还没有登记任何代表之家、联络站、联系点或工作室。",
+                         "{scope} had no deputies' home, liaison station, contact point or studio recorded by the "
+                         "end of {period}."),
+    "si.empty.sites": ("{scope}在{period}还没有启动的实践点。", "{scope} had no practice site started by {period}."),
+    "si.rules.title": ("统计口径", "Definitions"),
 }
