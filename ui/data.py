@@ -115,3 +115,19 @@ def modified_time(path: Path) -> dt.datetime | None:
 
 def frame_or_empty(df: Any) -> pd.DataFrame:
     return df if isinstance(df, pd.DataFrame) else pd.DataFrame()
+
+
+def streamer(fn: Callable[..., Any], f: Filters | None = None, *args: Any) -> Callable[[], Any]:
+    """A function that later runs ``fn(con, f, *args)`` uncached on its own snapshot of
+    the warehouse this run reads (captured now): for exports that stream their rows as a
+    generator, made only when a download button is clicked."""
+    path = active_path()
+
+    def run() -> Any:
+        con = connect_snapshot(path)
+        try:
+            yield from (fn(con, f, *args) if f is not None else fn(con, *args))
+        finally:
+            con.close()
+
+    return run

@@ -26,4 +26,7 @@ PAGES: tuple[PageEntry, ...] = (
     PageEntry("nav.loops", "appraisal", ":material/how_to_vote:"),
     PageEntry("nav.coverage", "rollout", ":material/flag:"),
     PageEntry("nav.coverage", "sites", ":material/location_city:"),
+    PageEntry("nav.drill", "town", ":material/location_on:"),
+    PageEntry("nav.drill", "compare", ":material/leaderboard:"),
+    PageEntry("nav.drill", "explore", ":material/table_rows:"),
 )

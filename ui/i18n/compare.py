@@ -1,0 +1,4 @@
+"""Labels of the compare page."""
+
+LABELS: dict[str, tuple[str, str]] = {
+}

@@ -1,0 +1,4 @@
+"""Labels of the explore page."""
+
+LABELS: dict[str, tuple[str, str]] = {
+}

@@ -1,0 +1,4 @@
+"""Labels of the town page."""
+
+LABELS: dict[str, tuple[str, str]] = {
+}

@@ -1,0 +1,274 @@
+"""镇街 as the unit of comparison: every headline measure per counted town, the district's
+median and each town's rank, and the two districts side by side.
+
+What is counted (统计口径; each measure is also a metric id of ``ui/metrics.py``):
+
+* The period is the filter's year, 1 January .. min(31 December, ``as_of``); with no year,
+  everything up to ``as_of``. Only counted towns (``towns.counted``) are listed.
+* congress / review / deputy_voter / publicity / activities / participants: activities of
+  the town in the period (the same kinds as the 三会制度 and participation pages).
+* visits / enterprises / person_times / opinions: enterprise visits of the town in the
+  period, the distinct enterprises visited, the deputies' person-times, and the opinions
+  attached to those visits; opinion_resolution_rate = resolved opinions ÷ opinions.
+* micro_submitted = micro-suggestions submitted in the period; micro_solved = closed as
+  SOLVED with ``closed_on`` in the period (the overview's rule); micro_closing_rate = of
+  those submitted in the period, CLOSED ÷ accepted (the 码上办 page's rule).
+* formal = formal suggestions assigned in the period whose lead deputy sits in the town.
+* deputies / stations: deputies with the town; stations of the town opened by the period's
+  end (or undated). sites_accepted = practice sites accepted by the period's end; covered =
+  1 when there is at least one (the full-coverage rule).
+* Median and rank are over the counted towns of the same district. Rank 1 is the highest
+  value; ties share the best rank ("1, 2, 2, 4"). A rate with no denominator (no opinions)
+  has no value and no rank, and is left out of the median.
+* Per 100 deputies (:func:`district_comparison`): the district's total ÷ its deputies × 100;
+  per town: the total ÷ its counted towns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from warehouse.filters import Filters, where
+
+# Measures per town, in the order pages list them. Every one is "higher is better".
+MEASURES: tuple[str, ...] = (
+    "congress", "review", "deputy_voter", "publicity", "activities", "participants",
+    "visits", "enterprises", "person_times", "opinions", "opinion_resolution_rate",
+    "micro_submitted", "micro_solved", "micro_closing_rate", "formal",
+    "deputies", "stations", "sites_accepted", "covered",
+)
+RATES = frozenset({"opinion_resolution_rate", "micro_closing_rate"})
+# Measures that are states rather than counts of the period's records: not normalised.
+STATES = frozenset({"deputies", "stations", "sites_accepted", "covered"})
+# Measures the district comparison normalises per town and per 100 deputies.
+COUNTS = tuple(m for m in MEASURES if m not in RATES and m not in STATES)
+TOWN_COLUMNS = ["district", "town", "town_type", "town_code", *MEASURES]
+
+_FAR_PAST = dt.date(1900, 1, 1)
+_FAR_FUTURE = dt.date(9999, 12, 31)
+
+
+def period(f: Filters) -> tuple[dt.date, dt.date]:
+    """The first and last day the filter's figures cover."""
+    if f.year is None:
+        return _FAR_PAST, (f.as_of or _FAR_FUTURE)
+    end = dt.date(f.year, 12, 31)
+    return dt.date(f.year, 1, 1), (min(end, f.as_of) if f.as_of else end)
+
+
+_TOWN_MEASURES = """
+WITH t AS (
+    SELECT district, town, town_type, town_code FROM towns WHERE counted AND {town_where}
+), a AS (
+    SELECT a.district, a.town,
+        count(*) FILTER (WHERE a.kind IN ('TOWN_CONGRESS', 'STREET_COUNCIL')) AS congress,
+        count(*) FILTER (WHERE a.kind = 'WORK_REVIEW') AS review,
+        count(*) FILTER (WHERE a.kind = 'DEPUTY_VOTER') AS deputy_voter,
+        count(*) FILTER (WHERE a.kind = 'PUBLICITY') AS publicity,
+        count(*) AS activities,
+        coalesce(sum(a.participants), 0) AS participants
+    FROM activities a JOIN t USING (district, town)
+    WHERE a.date BETWEEN $start AND $end GROUP BY ALL
+), v AS (
+    SELECT v.district, v.town, count(*) AS visits, count(DISTINCT v.enterprise) AS enterprises,
+        sum(v.province_deputies + v.city_deputies + v.district_deputies + v.town_deputies) AS person_times
+    FROM enterprise_visits v JOIN t USING (district, town)
+    WHERE v.date BETWEEN $start AND $end GROUP BY ALL
+), o AS (
+    SELECT v.district, v.town, count(*) AS opinions, count(*) FILTER (WHERE o.status = 'RESOLVED') AS resolved
+    FROM enterprise_opinions o JOIN enterprise_visits v USING (visit_id) JOIN t USING (district, town)
+    WHERE v.date BETWEEN $start AND $end GROUP BY ALL
+), ms AS (
+    SELECT m.district, m.town, count(*) AS micro_submitted,
+        count(*) FILTER (WHERE m.status = 'CLOSED') AS micro_closed,
+        count(*) FILTER (WHERE m.status IN ('ACCEPTED', 'ASSIGNED', 'IN_PROGRESS', 'REPLIED', 'CLOSED')) AS micro_accepted
+    FROM micro_suggestions m JOIN t USING (district, town)
+    WHERE m.submitted_on BETWEEN $start AND $end GROUP BY ALL
+), mc AS (
+    SELECT m.district, m.town, count(*) AS micro_solved
+    FROM micro_suggestions m JOIN t USING (district, town)
+    WHERE m.status = 'CLOSED' AND m.outcome = 'SOLVED' AND m.closed_on BETWEEN $start AND $end GROUP BY ALL
+), fs AS (
+    SELECT d.district, d.town, count(*) AS formal
+    FROM formal_suggestions s JOIN deputies d ON d.deputy_id = s.deputy_id JOIN t ON t.district = d.district
+        AND t.town = d.town
+    WHERE s.assigned_on BETWEEN $start AND $end GROUP BY ALL
+), dp AS (
+    SELECT d.district, d.town, count(*) AS deputies FROM deputies d JOIN t USING (district, town) GROUP BY ALL
+), st AS (
+    SELECT s.district, s.town, count(*) AS stations FROM stations s JOIN t USING (district, town)
+    WHERE s.opened_on IS NULL OR s.opened_on <= $end GROUP BY ALL
+), ps AS (
+    SELECT p.district, p.town, count(*) AS sites_accepted FROM practice_sites p JOIN t USING (district, town)
+    WHERE p.stage = 'ACCEPTED' AND p.accepted_on <= $end GROUP BY ALL
+)
+SELECT t.district, t.town, t.town_type, t.town_code,
+    coalesce(a.congress, 0) AS congress, coalesce(a.review, 0) AS review,
+    coalesce(a.deputy_voter, 0) AS deputy_voter, coalesce(a.publicity, 0) AS publicity,
+    coalesce(a.activities, 0) AS activities, coalesce(a.participants, 0) AS participants,
+    coalesce(v.visits, 0) AS visits, coalesce(v.enterprises, 0) AS enterprises,
+    coalesce(v.person_times, 0) AS person_times, coalesce(o.opinions, 0) AS opinions,
+    CAST(o.resolved AS DOUBLE) / nullif(o.opinions, 0) AS opinion_resolution_rate,
+    coalesce(ms.micro_submitted, 0) AS micro_submitted, coalesce(mc.micro_solved, 0) AS micro_solved,
+    CAST(ms.micro_closed AS DOUBLE) / nullif(ms.micro_accepted, 0) AS micro_closing_rate,
+    coalesce(fs.formal, 0) AS formal, coalesce(dp.deputies, 0) AS deputies,
+    coalesce(st.stations, 0) AS stations, coalesce(ps.sites_accepted, 0) AS sites_accepted,
+    CASE WHEN coalesce(ps.sites_accepted, 0) > 0 THEN 1 ELSE 0 END AS covered
+FROM t
+LEFT JOIN a USING (district, town) LEFT JOIN v USING (district, town) LEFT JOIN o USING (district, town)
+LEFT JOIN ms USING (district, town) LEFT JOIN mc USING (district, town) LEFT JOIN fs USING (district, town)
+LEFT JOIN dp USING (district, town) LEFT JOIN st USING (district, town) LEFT JOIN ps USING (district, town)
+ORDER BY min(t.town_code) OVER (PARTITION BY t.district) NULLS LAST, t.district, t.town_code NULLS LAST, t.town
+"""
+
+
+def town_measures(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    """One row per counted town of the filter's district(s) (and towns, if chosen): every
+    measure of :data:`MEASURES` for the filter's period. Columns :data:`TOWN_COLUMNS`."""
+    town_where, p = where(f, year_col=None)
+    start, end = period(f)
+    df = con.execute(_TOWN_MEASURES.format(town_where=town_where), {**p, "start": start, "end": end}).df()
+    for m in MEASURES:
+        df[m] = df[m].astype("float64") if m in RATES else df[m].astype("int64")
+    return df[TOWN_COLUMNS]
+
+
+def rank_desc(values: pd.Series) -> pd.Series:
+    """Competition rank, highest first, ties sharing the best rank (1, 2, 2, 4); NaN
+    values get no rank (<NA>)."""
+    return values.rank(method="min", ascending=False, na_option="keep").astype("Int64")
+
+
+def town_ranks(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    """Long frame, one row per (town, measure) of the filter's district(s): ``district``,
+    ``town``, ``measure``, ``value``, ``median`` (of the district's towns), ``rank`` (within
+    the district), ``towns`` (how many towns were ranked on the measure). The town filter
+    is ignored: a rank is always among the whole district."""
+    wide = town_measures(con, Filters(district=f.district, year=f.year, as_of=f.as_of))
+    if wide.empty:
+        return pd.DataFrame({"district": pd.Series(dtype="object"), "town": pd.Series(dtype="object"),
+                             "measure": pd.Series(dtype="object"), "value": pd.Series(dtype="float64"),
+                             "median": pd.Series(dtype="float64"), "rank": pd.Series(dtype="Int64"),
+                             "towns": pd.Series(dtype="int64")})
+    long = wide.melt(id_vars=["district", "town"], value_vars=list(MEASURES), var_name="measure",
+                     value_name="value")
+    long["value"] = long["value"].astype("float64")
+    g = long.groupby(["district", "measure"])["value"]
+    long["median"] = g.transform("median")
+    long["rank"] = g.rank(method="min", ascending=False, na_option="keep").astype("Int64")
+    long["towns"] = g.transform("count").astype("int64")
+    return long
+
+
+def town_profile(con: duckdb.DuckDBPyConnection, f: Filters, town: str) -> pd.DataFrame:
+    """The town's value of every measure beside its district's median and its rank among
+    the district's towns: ``measure``, ``value``, ``median``, ``rank``, ``towns``, in
+    :data:`MEASURES` order. Empty when the town is not a counted town of ``f.district``."""
+    ranks = town_ranks(con, f)
+    mine = ranks[ranks["town"] == town]
+    if f.district is not None:
+        mine = mine[mine["district"] == f.district]
+    order = {m: i for i, m in enumerate(MEASURES)}
+    mine = mine.assign(_o=mine["measure"].map(order)).sort_values("_o")
+    return mine[["measure", "value", "median", "rank", "towns"]].reset_index(drop=True)
+
+
+def town_ranking(con: duckdb.DuckDBPyConnection, f: Filters, measure: str, per_deputies: bool = False) -> pd.DataFrame:
+    """Towns ranked by one measure (highest first; ties share a rank): ``district``,
+    ``town``, ``value``, ``deputies``, ``rank``, ``median`` (of the towns listed). With
+    ``per_deputies`` the value is per 100 of the town's deputies (NaN when it has none).
+    With no district chosen, the ranking runs across every district's towns."""
+    if measure not in MEASURES:
+        raise ValueError(f"unknown measure {measure!r}")
+    wide = town_measures(con, f)
+    value = wide[measure].astype("float64")
+    if per_deputies and measure not in RATES and measure not in STATES:
+        value = value / wide["deputies"].where(wide["deputies"] > 0) * 100
+    out = pd.DataFrame({"district": wide["district"], "town": wide["town"], "value": value,
+                        "deputies": wide["deputies"]})
+    out["rank"] = rank_desc(out["value"])
+    out["median"] = float(out["value"].median()) if out["value"].notna().any() else np.nan
+    return out.sort_values(["rank", "district", "town"], na_position="last", kind="stable").reset_index(drop=True)
+
+
+def town_trend(con: duckdb.DuckDBPyConnection, f: Filters, town: str, years: int = 5) -> pd.DataFrame:
+    """The town's measures in each of the last ``years`` years up to the filter's year (or
+    the data's last year), each year to 31 December or ``as_of``; and the district median
+    of each. Years before the district's first activity are left out. Long frame ``year``, ``measure``, ``value``, ``median``."""
+    last = f.year or (f.as_of.year if f.as_of else None)
+    if last is None:
+        row = con.execute("SELECT max(year) FROM activities").fetchone()
+        last = row[0] if row and row[0] else dt.date.today().year
+    row = con.execute("SELECT min(year) FROM activities WHERE $district IS NULL OR district = $district",
+                      {"district": f.district}).fetchone()
+    first = max(last - years + 1, row[0] if row and row[0] else last)  # no zero years before the data
+    frames = []
+    for y in range(first, last + 1):
+        r = town_ranks(con, Filters(district=f.district, year=y, as_of=f.as_of))
+        r = r[r["town"] == town]
+        frames.append(r.assign(year=y)[["year", "measure", "value", "median"]])
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["year", "measure", "value",
+                                                                                      "median"])
+    return out.astype({"year": "int64"})
+
+
+def deputies_by_level(con: duckdb.DuckDBPyConnection, f: Filters, town: str) -> pd.DataFrame:
+    """The town's deputies by level: ``level``, ``deputies`` (levels in contract order)."""
+    return con.execute(
+        """SELECT level, count(*) AS deputies FROM deputies
+        WHERE town = $town AND ($district IS NULL OR district = $district)
+        GROUP BY level ORDER BY CASE level WHEN 'NATIONAL' THEN 1 WHEN 'PROVINCE' THEN 2 WHEN 'CITY' THEN 3
+            WHEN 'DISTRICT' THEN 4 WHEN 'TOWN' THEN 5 ELSE 6 END""",
+        {"town": town, "district": f.district}).df()
+
+
+def district_comparison(con: duckdb.DuckDBPyConnection, f: Filters, districts: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The districts side by side on every measure for the filter's year: one row per
+    (district, measure) with ``total`` (sum over its counted towns; for a rate, the
+    rate over all its records), ``towns``, ``deputies``, ``per_town`` and
+    ``per_100_deputies`` (counts only; NaN for rates and states). ``districts`` narrows
+    the list (default: every district)."""
+    wide = town_measures(con, Filters(year=f.year, as_of=f.as_of))
+    if districts:
+        wide = wide[wide["district"].isin(districts)]
+    if wide.empty:
+        return pd.DataFrame(columns=["district", "measure", "total", "towns", "deputies", "per_town",
+                                     "per_100_deputies"])
+    rates = _district_rates(con, f)
+    rows = []
+    for district, g in wide.groupby("district", sort=False):
+        n_towns, n_dep = len(g), int(g["deputies"].sum())
+        for m in MEASURES:
+            if m in RATES:
+                total = rates.get((district, m), np.nan)
+            else:
+                total = float(g[m].sum())
+            normalise = m in COUNTS
+            rows.append({"district": district, "measure": m, "total": total, "towns": n_towns, "deputies": n_dep,
+                         "per_town": total / n_towns if normalise and n_towns else np.nan,
+                         "per_100_deputies": total / n_dep * 100 if normalise and n_dep else np.nan})
+    return pd.DataFrame(rows)
+
+
+def _district_rates(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[tuple[str, str], float]:
+    start, end = period(f)
+    out: dict[tuple[str, str], float] = {}
+    for district, rate in con.execute(
+            """SELECT v.district, CAST(count(*) FILTER (WHERE o.status = 'RESOLVED') AS DOUBLE) / count(*)
+            FROM enterprise_opinions o JOIN enterprise_visits v USING (visit_id)
+            JOIN towns t ON t.district = v.district AND t.town = v.town AND t.counted
+            WHERE v.date BETWEEN $start AND $end GROUP BY v.district""", {"start": start, "end": end}).fetchall():
+        out[(district, "opinion_resolution_rate")] = rate
+    for district, rate in con.execute(
+            """SELECT m.district, CAST(count(*) FILTER (WHERE m.status = 'CLOSED') AS DOUBLE)
+                / nullif(count(*) FILTER (WHERE m.status IN ('ACCEPTED', 'ASSIGNED', 'IN_PROGRESS', 'REPLIED',
+                                                             'CLOSED')), 0)
+            FROM micro_suggestions m JOIN towns t ON t.district = m.district AND t.town = m.town AND t.counted
+            WHERE m.submitted_on BETWEEN $start AND $end GROUP BY m.district""",
+            {"start": start, "end": end}).fetchall():
+        out[(district, "micro_closing_rate")] = rate
+    return out
