@@ -19,6 +19,7 @@ from warehouse.filters import Filters
 from warehouse.queries import common
 
 ALL = "__all__"
+FILTER_PARAMS = ("district", "year", "town", "lang")
 
 
 def _notice(msg: str) -> None:
@@ -60,15 +61,19 @@ def _from_url(districts: list[str], years: list[int], default_district: str, def
 
 
 def _to_url(district: str, year: int | None, towns: list[str], lang: str) -> None:
-    want: dict[str, str | list[str]] = {"district": district if district != ALL else "all"}
+    # Parameters of the page itself (``kind`` of the record explorer …) are kept.
+    want: dict[str, str | list[str]] = {k: st.query_params.get_all(k) for k in st.query_params.keys()
+                                        if k not in FILTER_PARAMS}
+    want = {k: (v[0] if len(v) == 1 else v) for k, v in want.items()}
+    want["district"] = district if district != ALL else "all"
     if year is not None:
         want["year"] = str(year)
     if towns:
         want["town"] = towns
     if lang != "zh":
         want["lang"] = lang
-    current = {k: (st.query_params.get_all(k) if k == "town" else st.query_params.get(k))
-               for k in st.query_params.keys()}
+    current = {k: (st.query_params.get_all(k) if k == "town" or isinstance(want.get(k), list)
+                   else st.query_params.get(k)) for k in st.query_params.keys()}
     if current != want:
         st.query_params.from_dict(want)
 
