@@ -1,17 +1,9 @@
 """对比排名: the ranking of towns and the districts side by side, on hand-computed data.
 
-On the shared fixture warehouse (tests/conftest.py, 测试区, no deputies), 2024:
-
-=======  ========  ======  ============  ==========  ================
-town     congress  review  participants  visits      opinion res.rate
-=======  ========  ======  ============  ==========  ================
-甲街道    2 (J1 J2) 1 (J3)  193           2 (V1 V3)   — (3 opinions, none resolved: 0.0)
-乙镇      2 (Y1 Y2) 0       108           1 (V2)      0.0
-丙街道    3 (B1-B3) 2       56            1 (V4)      0.0
-丁办事处  not counted: never listed
-=======  ========  ======  ============  ==========  ================
-
-participants 2024: 甲 J1 17 + J2 17 + J3 22 + J4 30 + P1 36 = 122 … (computed below where used).
+On the shared fixture warehouse (tests/conftest.py, 测试区, no roll of deputies), 2024:
+congress 甲街道 2 (J1 J2), 乙镇 2 (Y1 Y2), 丙街道 3 (B1-B3) → ranks 丙 1, 甲 2, 乙 2, median 2;
+review 丙 2, 甲 1, 乙 0. 丁办事处 is not counted and is never listed. Every warehouse also
+holds the reference towns of 清江浦区 and 淮安区 (etl/reference/towns.csv), without records.
 
 A tiny warehouse of its own (:func:`build_compare_warehouse`) has deputies and two districts:
 

@@ -22,6 +22,10 @@ What is counted (统计口径; each measure is also a metric id of ``ui/metrics.
   has no value and no rank, and is left out of the median.
 * Per 100 deputies (:func:`district_comparison`): the district's total ÷ its deputies × 100;
   per town: the total ÷ its counted towns.
+* The profile's lists (stations, activities, visits, micro-suggestions) hold the records
+  its measures count, with free text masked; its statutory, coverage and practice-site
+  rows are those of the 三会制度, 全覆盖进度 and 阵地与观摩 pages' own queries, so a town's
+  profile never disagrees with them.
 """
 
 from __future__ import annotations
@@ -33,6 +37,8 @@ import numpy as np
 import pandas as pd
 
 from warehouse.filters import Filters, where
+from warehouse.privacy import mask_series
+from warehouse.queries import rollout, sites, statutory
 
 # Measures per town, in the order pages list them. Every one is "higher is better".
 MEASURES: tuple[str, ...] = (
@@ -272,3 +278,135 @@ def _district_rates(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[tuple[st
             {"start": start, "end": end}).fetchall():
         out[(district, "micro_closing_rate")] = rate
     return out
+
+
+# --------------------------------------------------------------------------------------
+# The profile of one town (镇街画像): its lists and statuses
+# --------------------------------------------------------------------------------------
+#
+# Every list below is of one counted town of the filter's district, over the period of
+# :func:`period` (the year to 31 December or ``as_of``); free text (an activity's topic, a
+# micro-suggestion's content) is masked (warehouse.privacy) before it leaves this module.
+
+STATION_COLUMNS = ["station_id", "name", "kind", "opened_on", "upgraded_on", "theme"]
+ACTIVITY_COLUMNS = ["activity_id", "date", "kind", "venue", "topic", "participants", "opinions"]
+VISIT_COLUMNS = ["visit_id", "date", "enterprise", "industry", "person_times", "questionnaire", "opinions",
+                 "resolved"]
+MICRO_COLUMNS = ["suggestion_id", "submitted_on", "category", "status", "closed_on", "outcome", "content"]
+STATUTORY_COLUMNS = ["year", "congress", "review", "deputy_voter", "congress_ok", "review_ok", "compliant",
+                     "status", "months_left"]
+
+# The town's row of the towns relation, counted only: a list never shows an uncounted
+# town's records, like every statistic.
+_TOWN = "JOIN towns t ON t.district = x.district AND t.town = x.town AND t.counted"
+_MINE = "x.town = $town AND ($district IS NULL OR x.district = $district)"
+
+
+def _dates(col: pd.Series) -> pd.Series:
+    """A date column as ``datetime.date`` objects, None where missing."""
+    return pd.Series([None if pd.isna(v) else pd.Timestamp(v).date() for v in col], index=col.index, dtype=object)
+
+
+def _limit(limit: int | None) -> int:
+    # DuckDB's LIMIT takes a bound parameter; "no limit" is the largest BIGINT.
+    return 2 ** 63 - 1 if limit is None else max(int(limit), 0)
+
+
+def town_stations(con: duckdb.DuckDBPyConnection, f: Filters, town: str) -> pd.DataFrame:
+    """The town's stations (阵地) the ``stations`` measure counts — opened by the period's
+    end, or undated: :data:`STATION_COLUMNS`, by kind (家 站 点 室 …), then opening date."""
+    _, end = period(f)
+    df = con.execute(
+        f"""SELECT x.station_id, x.name, x.kind, x.opened_on, x.upgraded_on, x.theme
+        FROM stations x {_TOWN}
+        WHERE {_MINE} AND (x.opened_on IS NULL OR x.opened_on <= $end)
+        ORDER BY CASE x.kind WHEN 'HOME' THEN 1 WHEN 'STATION' THEN 2 WHEN 'POINT' THEN 3 WHEN 'STUDIO' THEN 4
+            WHEN 'PRACTICE_BASE' THEN 5 ELSE 6 END, x.opened_on NULLS LAST, x.station_id""",
+        {"town": town, "district": f.district, "end": end}).df()
+    for c in ("opened_on", "upgraded_on"):
+        df[c] = _dates(df[c])
+    return df[STATION_COLUMNS]
+
+
+def town_activities(con: duckdb.DuckDBPyConnection, f: Filters, town: str, limit: int | None = None) -> pd.DataFrame:
+    """The town's activities of the period, newest first (``limit`` rows; all with None):
+    :data:`ACTIVITY_COLUMNS`, the topic masked."""
+    start, end = period(f)
+    df = con.execute(
+        f"""SELECT x.activity_id, x.date, x.kind, x.venue, x.topic, x.participants, x.opinions
+        FROM activities x {_TOWN}
+        WHERE {_MINE} AND x.date BETWEEN $start AND $end
+        ORDER BY x.date DESC, x.activity_id DESC NULLS LAST LIMIT $limit""",
+        {"town": town, "district": f.district, "start": start, "end": end, "limit": _limit(limit)}).df()
+    df["date"] = _dates(df["date"])
+    df["topic"] = mask_series(df["topic"])
+    for c in ("participants", "opinions"):
+        df[c] = df[c].astype("int64")
+    return df[ACTIVITY_COLUMNS]
+
+
+def town_visits(con: duckdb.DuckDBPyConnection, f: Filters, town: str, limit: int | None = None) -> pd.DataFrame:
+    """The town's enterprise visits of the period, newest first: :data:`VISIT_COLUMNS`
+    (``person_times`` = deputies of every level; ``opinions`` attached, ``resolved`` of them)."""
+    start, end = period(f)
+    df = con.execute(
+        f"""SELECT x.visit_id, x.date, x.enterprise, x.industry,
+            x.province_deputies + x.city_deputies + x.district_deputies + x.town_deputies AS person_times,
+            x.questionnaire,
+            (SELECT count(*) FROM enterprise_opinions o WHERE o.visit_id = x.visit_id) AS opinions,
+            (SELECT count(*) FROM enterprise_opinions o WHERE o.visit_id = x.visit_id AND o.status = 'RESOLVED')
+                AS resolved
+        FROM enterprise_visits x {_TOWN}
+        WHERE {_MINE} AND x.date BETWEEN $start AND $end
+        ORDER BY x.date DESC, x.visit_id DESC LIMIT $limit""",
+        {"town": town, "district": f.district, "start": start, "end": end, "limit": _limit(limit)}).df()
+    df["date"] = _dates(df["date"])
+    df["enterprise"] = mask_series(df["enterprise"])
+    for c in ("person_times", "opinions", "resolved"):
+        df[c] = df[c].astype("int64")
+    df["questionnaire"] = df["questionnaire"].astype("boolean")
+    return df[VISIT_COLUMNS]
+
+
+def town_micro_suggestions(con: duckdb.DuckDBPyConnection, f: Filters, town: str,
+                           limit: int | None = None) -> pd.DataFrame:
+    """The town's micro-suggestions (码上办) submitted in the period, newest first:
+    :data:`MICRO_COLUMNS`, the content masked."""
+    start, end = period(f)
+    df = con.execute(
+        f"""SELECT x.suggestion_id, x.submitted_on, x.category, x.status, x.closed_on, x.outcome, x.content
+        FROM micro_suggestions x {_TOWN}
+        WHERE {_MINE} AND x.submitted_on BETWEEN $start AND $end
+        ORDER BY x.submitted_on DESC, x.suggestion_id DESC LIMIT $limit""",
+        {"town": town, "district": f.district, "start": start, "end": end, "limit": _limit(limit)}).df()
+    for c in ("submitted_on", "closed_on"):
+        df[c] = _dates(df[c])
+    df["content"] = mask_series(df["content"])
+    return df[MICRO_COLUMNS]
+
+
+def town_statutory(con: duckdb.DuckDBPyConnection, f: Filters, town: str, years: int = 5) -> pd.DataFrame:
+    """The town's statutory meetings in the last ``years`` years up to the filter's year
+    (every year with data up to ``as_of`` with no year), newest first — the rows of
+    :func:`warehouse.queries.statutory.statutory_by_town`, so both pages agree:
+    :data:`STATUTORY_COLUMNS`."""
+    df = statutory.statutory_by_town(con, Filters(district=f.district, towns=(town,), as_of=f.as_of))
+    last = f.year if f.year is not None else (f.as_of.year if f.as_of else None)
+    if last is not None:
+        df = df[(df["year"] <= last) & (df["year"] > last - years)]
+    return df.sort_values("year", ascending=False)[STATUTORY_COLUMNS].reset_index(drop=True)
+
+
+def town_rollout(con: duckdb.DuckDBPyConnection, f: Filters, town: str) -> pd.DataFrame:
+    """The town's row of :func:`warehouse.queries.rollout.rollout_by_town` (its best
+    practice site on the year's evaluation date and its three-colour status, judged for
+    the whole district); empty when the town is not counted or there is no date."""
+    return rollout.rollout_by_town(con, Filters(district=f.district, year=f.year, towns=(town,), as_of=f.as_of))
+
+
+def town_sites(con: duckdb.DuckDBPyConnection, f: Filters, town: str) -> pd.DataFrame:
+    """The town's practice sites as the 阵地与观摩 page lists them
+    (:func:`warehouse.queries.sites.practice_sites_assessed`): started by the year's end,
+    with their stage on the evaluation date; ``rank`` is among the whole district's sites."""
+    df = sites.practice_sites_assessed(con, Filters(district=f.district, year=f.year, as_of=f.as_of))
+    return df[df["town"] == town].reset_index(drop=True)
