@@ -18,6 +18,7 @@ class PageEntry:
 
 PAGES: tuple[PageEntry, ...] = (
     PageEntry("nav.leaders", "overview", ":material/dashboard:", default=True),
+    PageEntry("nav.leaders", "present", ":material/slideshow:"),
     PageEntry("nav.analysis", "participation", ":material/groups:"),
     PageEntry("nav.analysis", "statutory", ":material/gavel:"),
     PageEntry("nav.loops", "enterprise", ":material/factory:"),

@@ -1,4 +1,106 @@
-"""Labels of the explore page."""
+"""Labels of the 明细查询 (record explorer) page. Column labels come from the data contract
+(``etl/spec.py``); the columns the explorer adds have theirs here as ``ex.field.<id>``."""
 
 LABELS: dict[str, tuple[str, str]] = {
+    "ex.title": ("明细查询", "Record explorer"),
+    "ex.caption": ("{scope} · {period}：逐条查看台账中的记录，按列筛选、排序并导出；每条记录都注明来源文件、工作表和行号，"
+                   "便于回到原表核对。",
+                   "{scope} · {period}: every record of the registers, one page at a time — filter by any column, "
+                   "sort and export; each record names its source file, sheet and row so it can be checked in the "
+                   "original."),
+    "ex.scope.all_districts": ("全部区", "All districts"),
+    "ex.scope.towns": ("{district}所选{n}个镇街", "{n} selected towns of {district}"),
+    "ex.kind": ("记录类型", "Record kind"),
+    "ex.bad_kind": ("链接中的记录类型“{value}”无效，已改为“{fallback}”。",
+                    "The link's record kind “{value}” is not valid; showing “{fallback}” instead."),
+    "ex.bad_column": ("链接中的列“{column}”不属于“{kind}”，该条件已忽略。",
+                      "The link's column “{column}” is not a column of “{kind}”; that condition is ignored."),
+    "ex.bad_value": ("链接中“{column}”的值“{value}”无效，该条件已忽略。",
+                     "The link's value “{value}” for “{column}” is not valid; that condition is ignored."),
+    # which global filters apply
+    "ex.scope.year_na": ("年度筛选不适用于“{kind}”（此类记录没有日期），已列出全部年度的记录。",
+                         "The year filter does not apply to “{kind}” (these records have no date): every year is "
+                         "listed."),
+    "ex.scope.towns_na": ("镇街筛选不适用于“{kind}”（此类记录没有镇街），已列出所选区的全部记录。",
+                          "The town filter does not apply to “{kind}” (these records have no town): the whole "
+                          "district is listed."),
+    "ex.scope.year_by": ("年度按“{column}”所在年份筛选。", "The year is the year of “{column}”."),
+    "ex.scope.no_year": ("此类记录没有日期，年度筛选不适用。", "These records have no date: the year filter does not apply."),
+    "ex.scope.no_towns": ("此类记录没有镇街，镇街筛选不适用。", "These records have no town: the town filter does not apply."),
+    "ex.scope.visit": ("企业意见按其所属走访的区、日期和镇街筛选。",
+                       "Enterprise opinions are filtered by the district, date and town of their visit."),
+    "ex.scope.deputy": ("镇街按领衔代表所在镇街筛选；选择镇街时，未填领衔代表（或其镇街）的建议不列出。",
+                        "The town is the lead deputy's town; when towns are chosen, suggestions without a lead "
+                        "deputy (or whose deputy has no town) are not listed."),
+    "ex.scope.uncounted": ("未纳入统计的镇街（如办事处）的记录同样列出，见“镇街纳入统计”列。",
+                           "Records of towns outside the statistics (such as sub-district offices) are listed too: see "
+                           "the column “Town counted”."),
+    # column conditions
+    "ex.filters.title": ("列筛选", "Column filters"),
+    "ex.filters.columns": ("按列筛选", "Filter on columns"),
+    "ex.filters.placeholder": ("选择要筛选的列", "Choose columns to filter on"),
+    "ex.op.contains": ("包含", "contains"),
+    "ex.op.in": ("为其中之一", "is one of"),
+    "ex.op.between": ("介于", "between"),
+    "ex.op.yes": ("是", "yes"),
+    "ex.op.no": ("否", "no"),
+    "ex.op.empty": ("为空", "is empty"),
+    "ex.op.filled": ("不为空", "is not empty"),
+    "ex.cond.value": ("值", "Value"),
+    "ex.cond.values": ("选择一项或多项", "Choose one or more"),
+    "ex.cond.from": ("从", "From"),
+    "ex.cond.to": ("至", "To"),
+    "ex.cond.masked_help": ("在已隐去手机号和身份证号的文本中查找（隐去的数字查不到）。",
+                            "Searches the text with mobile and ID numbers hidden (hidden digits are not found)."),
+    "ex.url.title": ("链接带入的条件：", "From the link:"),
+    "ex.url.clear": ("清除链接条件", "Clear the link's conditions"),
+    # sorting and paging
+    "ex.sort.by": ("排序", "Sort by"),
+    "ex.sort.dir": ("顺序", "Order"),
+    "ex.sort.asc": ("升序", "Ascending"),
+    "ex.sort.desc": ("降序", "Descending"),
+    "ex.page.size": ("每页条数", "Rows per page"),
+    "ex.page.number": ("页码（共 {pages} 页）", "Page (of {pages})"),
+    "ex.page.range": ("第 {start}–{end} 条，共 {total} 条", "Rows {start}–{end} of {total}"),
+    "ex.page.none": ("没有符合条件的记录。", "No record matches."),
+    "ex.lineage": ("显示来源列", "Show source columns"),
+    "ex.lineage.help": ("来源文件、工作表和行号：记录在导入的原表中的位置。",
+                        "Source file, sheet and row: where the record sits in the file it was loaded from."),
+    "ex.table.note": ("文本中的手机号和身份证号已隐去。点击表头只在本页内排序；对全部记录排序请用上方的“排序”。",
+                      "Mobile and ID numbers in texts are hidden. Clicking a header sorts this page only; to sort "
+                      "every record use “Sort by” above."),
+    # export
+    "ex.export.all": ("导出全部 {n} 条：", "Export all {n} rows:"),
+    "ex.export.page": ("导出本页 {n} 条：", "Export this page ({n} rows):"),
+    "ex.export.title": ("{kind}明细", "{kind} records"),
+    "ex.export.page_title": ("{kind}明细第{page}页", "{kind} records p{page}"),
+    "ex.export.kind": ("记录类型：{kind}", "Record kind: {kind}"),
+    "ex.export.conditions": ("列条件：{conditions}", "Column conditions: {conditions}"),
+    "ex.export.no_conditions": ("列条件：无", "Column conditions: none"),
+    "ex.export.sort": ("排序：{column}（{direction}）", "Sorted by: {column} ({direction})"),
+    "ex.export.page_range": ("本页：{range}", "This page: {range}"),
+    # conditions in words (export meta, chips)
+    "ex.w.sep": ("、", ", "),
+    "ex.w.and": ("；", "; "),
+    "ex.w.contains": ("{column}包含“{value}”", "{column} contains “{value}”"),
+    "ex.w.in": ("{column}为{values}", "{column} is {values}"),
+    "ex.w.between": ("{column}介于{low}至{high}", "{column} between {low} and {high}"),
+    "ex.w.min": ("{column}不小于{low}", "{column} ≥ {low}"),
+    "ex.w.max": ("{column}不大于{high}", "{column} ≤ {high}"),
+    "ex.w.is": ("{column}为“{value}”", "{column} is “{value}”"),
+    "ex.w.empty": ("{column}为空", "{column} is empty"),
+    "ex.w.filled": ("{column}不为空", "{column} is not empty"),
+    "ex.w.eq": ("{column}＝{value}", "{column} = {value}"),
+    # columns the explorer adds to the contract's
+    "ex.field.town_counted": ("镇街纳入统计", "Town counted"),
+    "ex.field.visit_date": ("走访日期", "Visit date"),
+    "ex.field.district": ("区", "District"),
+    "ex.field.town": ("镇街", "Town"),
+    "ex.field.deputy_name": ("领衔代表姓名", "Lead deputy's name"),
+    "ex.field.deputy_town": ("领衔代表所在镇街", "Lead deputy's town"),
+    "ex.field.participants": ("参与人数合计", "Participants"),
+    "ex.field.year": ("年度", "Year"),
+    "ex.field._file": ("来源文件", "Source file"),
+    "ex.field._sheet": ("工作表", "Sheet"),
+    "ex.field._row": ("行号", "Row"),
 }

@@ -30,6 +30,12 @@ What is counted (统计口径; the same rules are the tooltips in ``ui/metric_de
   outcome SOLVED and ``closed_on`` in the filter's year — the closing year, whatever the
   submission year.
 
+A page narrows further by what a user picked in a chart (a drill-down): towns ride on
+the filters (``f.with_towns``); categories, months of submission (1–12) and departments
+(:data:`NOT_GIVEN` for a blank one) are the optional ``categories`` / ``months`` /
+``departments`` arguments (empty: no narrowing). They narrow the cohort (and, for
+``solved_in_year``, the solved items the same way); a grid still lists every counted town.
+
 Every function takes a connection, a :class:`Filters` and (where a time limit is involved)
 optional calendar parameters ``cal`` (``workdays.calendar_params(path)``; the shipped
 calendar when omitted, so tests can pass their own holidays). Values travel as bound
@@ -97,11 +103,34 @@ _TIMED = """
 """
 
 
-def _scope(f: Filters, timed: bool = False, cal: dict | None = None) -> tuple[str, dict[str, object]]:
+Codes = tuple[str, ...]
+Months = tuple[int, ...]
+
+
+def _narrow(categories: Codes = (), months: Months = (), departments: Codes = (),
+            alias: str = "m") -> tuple[str, dict[str, object]]:
+    """The drill-down's extra conditions on the suggestions ``alias`` (``TRUE`` when none)."""
+    parts, p = [], {}
+    if categories:
+        parts.append(f"list_contains(CAST($sel_categories AS VARCHAR[]), {alias}.category)")
+        p["sel_categories"] = [str(c) for c in categories]
+    if months:
+        parts.append(f"list_contains(CAST($sel_months AS BIGINT[]), CAST(month({alias}.submitted_on) AS BIGINT))")
+        p["sel_months"] = [int(m) for m in months]
+    if departments:
+        parts.append(f"list_contains(CAST($sel_departments AS VARCHAR[]), coalesce({alias}.department, $sel_blank))")
+        p["sel_departments"] = [str(d) for d in departments]
+        p["sel_blank"] = NOT_GIVEN
+    return " AND ".join(parts) or "TRUE", p
+
+
+def _scope(f: Filters, timed: bool = False, cal: dict | None = None, categories: Codes = (), months: Months = (),
+           departments: Codes = ()) -> tuple[str, dict[str, object]]:
     town_where, p1 = where(f, year_col=None)
     year_where, p2 = where(f, "m", town_col=None, district_col=None)
-    sql = _SCOPE.format(town_where=town_where, year_where=year_where)
-    p = {**p1, **p2}
+    narrow, p3 = _narrow(categories, months, departments)
+    sql = _SCOPE.format(town_where=town_where, year_where=f"{year_where} AND {narrow}")
+    p = {**p1, **p2, **p3}
     if timed:
         sql += _TIMED.format(calendar=workdays.CALENDAR_CTE)
         p.update(cal if cal is not None else workdays.calendar_params())
@@ -123,7 +152,8 @@ def _none_if_nan(x: object) -> float | None:
     return float(x)  # type: ignore[arg-type]
 
 
-def micro_headline(con: duckdb.DuckDBPyConnection, f: Filters, cal: dict | None = None) -> dict[str, object]:
+def micro_headline(con: duckdb.DuckDBPyConnection, f: Filters, cal: dict | None = None, categories: Codes = (),
+                   months: Months = (), departments: Codes = ()) -> dict[str, object]:
     """The page's headline figures.
 
     Counts (int): submitted, accepted, assigned, replied, closed, rejected, open, solved
@@ -134,7 +164,7 @@ def micro_headline(con: duckdb.DuckDBPyConnection, f: Filters, cal: dict | None 
     solved_rate, satisfaction_rate, satisfied_rate, accept_on_time_rate, close_on_time_rate.
     Durations (float days, or None when nothing is closed): median_days, p90_days.
     """
-    scope, p = _scope(f, timed=True, cal=cal)
+    scope, p = _scope(f, True, cal, categories, months, departments)
     sql = scope + """
     SELECT
         count(*) AS submitted,
@@ -170,29 +200,32 @@ def micro_headline(con: duckdb.DuckDBPyConnection, f: Filters, cal: dict | None 
     out["satisfied_rate"] = _ratio(out["satisfied"], out["rated"])
     out["accept_on_time_rate"] = _ratio(out["accepted_on_time"], out["accepted"])
     out["close_on_time_rate"] = _ratio(out["closed_on_time"], out["closed"])
-    out["overdue"] = len(micro_overdue(con, f, cal))
-    out["solved_in_year"] = micro_solved_in_year(con, f)
+    out["overdue"] = len(micro_overdue(con, f, cal, categories, months, departments))
+    out["solved_in_year"] = micro_solved_in_year(con, f, categories, months, departments)
     return out
 
 
-def micro_solved_in_year(con: duckdb.DuckDBPyConnection, f: Filters) -> int:
+def micro_solved_in_year(con: duckdb.DuckDBPyConnection, f: Filters, categories: Codes = (), months: Months = (),
+                         departments: Codes = ()) -> int:
     """码上办解决问题: status CLOSED, outcome SOLVED, ``closed_on`` in the filter's year (any
     year when none), counted towns in scope — whenever the suggestion was submitted."""
     w, p = where(f, "m", year_col=None)
+    narrow, p2 = _narrow(categories, months, departments)
     row = con.execute(
         f"""SELECT count(*) FROM micro_suggestions m
         JOIN towns t ON t.district = m.district AND t.town = m.town AND t.counted
-        WHERE m.status = 'CLOSED' AND m.outcome = 'SOLVED' AND {w}
+        WHERE m.status = 'CLOSED' AND m.outcome = 'SOLVED' AND {w} AND {narrow}
             AND ($solved_year IS NULL OR year(m.closed_on) = $solved_year)""",
-        {**p, "solved_year": f.year}).fetchone()
+        {**p, **p2, "solved_year": f.year}).fetchone()
     return int(row[0]) if row else 0
 
 
-def micro_funnel(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+def micro_funnel(con: duckdb.DuckDBPyConnection, f: Filters, categories: Codes = (), months: Months = (),
+                 departments: Codes = ()) -> pd.DataFrame:
     """The lifecycle funnel: stage (:data:`FUNNEL_STAGES`), suggestions, share (of
     submitted) and step_share (of the stage before; 1.0 for submitted). A share over
     nothing is NaN."""
-    scope, p = _scope(f)
+    scope, p = _scope(f, False, None, categories, months, departments)
     sql = scope + """
     SELECT count(*),
         count(*) FILTER (WHERE list_contains($accepted_st, status)),
@@ -214,7 +247,8 @@ def micro_funnel(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     })
 
 
-def micro_overdue(con: duckdb.DuckDBPyConnection, f: Filters, cal: dict | None = None) -> pd.DataFrame:
+def micro_overdue(con: duckdb.DuckDBPyConnection, f: Filters, cal: dict | None = None, categories: Codes = (),
+                  months: Months = (), departments: Codes = ()) -> pd.DataFrame:
     """Open cohort items more than 7 working days old at ``f.as_of``: suggestion_id,
     district, town, category, status, department, submitted_on, accepted_on, working_days
     (after submission up to as_of), days_late (working_days − 7), content (masked); oldest
@@ -224,7 +258,7 @@ def micro_overdue(con: duckdb.DuckDBPyConnection, f: Filters, cal: dict | None =
     if f.as_of is None:
         return pd.DataFrame({c: pd.Series(dtype="int64" if c in ("working_days", "days_late") else "object")
                              for c in cols})
-    scope, p = _scope(f, timed=True, cal=cal)
+    scope, p = _scope(f, True, cal, categories, months, departments)
     sql = scope + """
     , cut AS (SELECT idx FROM cal_idx WHERE d = $as_of_cut)
     SELECT w.suggestion_id, w.district, w.town, w.category, w.status, w.department, w.submitted_on,
@@ -241,11 +275,12 @@ def micro_overdue(con: duckdb.DuckDBPyConnection, f: Filters, cal: dict | None =
     return mask_frame(df[cols], ["content"])
 
 
-def micro_category_town(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+def micro_category_town(con: duckdb.DuckDBPyConnection, f: Filters, categories: Codes = (), months: Months = (),
+                        departments: Codes = ()) -> pd.DataFrame:
     """A town × category grid: district, town, category, suggestions. Every counted town in
     scope has a row for every category (zeros where none); towns in statistical-code order,
     categories in the order of the data contract."""
-    scope, p = _scope(f)
+    scope, p = _scope(f, False, None, categories, months, departments)
     sql = scope + """
     , c AS (SELECT district, town, category, count(*) AS n FROM m GROUP BY ALL)
     , k AS (SELECT unnest($categories) AS category)
@@ -263,13 +298,14 @@ def _last_month(f: Filters) -> int:
     return 12
 
 
-def micro_monthly(con: duckdb.DuckDBPyConnection, f: Filters, cal: dict | None = None) -> pd.DataFrame:
+def micro_monthly(con: duckdb.DuckDBPyConnection, f: Filters, cal: dict | None = None, categories: Codes = (),
+                  months: Months = (), departments: Codes = ()) -> pd.DataFrame:
     """Suggestions per submission month, split by where they stand: year, month, part
     (:data:`MONTH_PARTS`: closed within 7 working days, closed later (or without a closing
     date), still open, not accepted), suggestions. With a year, every month of it up to the
     data's cut-off is listed, every part (zeros included); without one, the months that hold
     suggestions."""
-    scope, p = _scope(f, timed=True, cal=cal)
+    scope, p = _scope(f, True, cal, categories, months, departments)
     if f.year is not None:
         months = "SELECT CAST($year AS BIGINT) AS year, CAST(unnest(range(1, $last_month + 1)) AS BIGINT) AS month"
         p["last_month"] = _last_month(f)
@@ -296,7 +332,8 @@ def micro_monthly(con: duckdb.DuckDBPyConnection, f: Filters, cal: dict | None =
 
 
 def micro_departments(con: duckdb.DuckDBPyConnection, f: Filters, order: str = "volume",
-                      cal: dict | None = None) -> pd.DataFrame:
+                      cal: dict | None = None, categories: Codes = (), months: Months = (),
+                      departments: Codes = ()) -> pd.DataFrame:
     """承办单位: accepted cohort items (status not SUBMITTED / REJECTED) per department:
     department (:data:`NOT_GIVEN` when blank), suggestions, closed, median_days (calendar
     days to close, NaN when none closed), closed_on_time, close_on_time_rate (of closed;
@@ -304,7 +341,7 @@ def micro_departments(con: duckdb.DuckDBPyConnection, f: Filters, order: str = "
     (slowest median first; only departments with a closed item)."""
     if order not in DEPARTMENT_ORDERS:
         raise ValueError(f"unknown order: {order}")
-    scope, p = _scope(f, timed=True, cal=cal)
+    scope, p = _scope(f, True, cal, categories, months, departments)
     having = "WHERE closed > 0" if order == "time" else ""
     sql = scope + f"""
     , d AS (

@@ -17,6 +17,11 @@ Counting rule (统计口径, also in ``ui/metrics.py`` and the data dictionary):
   with zeros where nothing was held; months after the data's cut-off (``as_of``) in an
   unfinished year are left out, because they have not happened yet — they are not zeros.
 
+A page narrows further by what a user picked in a chart (a drill-down): towns ride on
+the filters (``f.with_towns``); activity kinds and months of the year are the optional
+``kinds`` / ``months`` arguments (empty: no narrowing), applied to the activities only —
+a grid still lists every counted town in scope.
+
 Every function takes a connection and a :class:`Filters`, binds every value as a
 parameter and returns plain Python / pandas objects; nothing here imports Streamlit.
 """
@@ -50,10 +55,23 @@ WITH t AS (
 """
 
 
-def _scope(f: Filters) -> tuple[str, dict[str, object]]:
+Kinds = tuple[str, ...]
+Months = tuple[int, ...]
+
+
+def _scope(f: Filters, kinds: Kinds = (), months: Months = ()) -> tuple[str, dict[str, object]]:
+    """The counted towns in scope (t) and their activities (a), narrowed to ``kinds``
+    (activity-kind codes) and ``months`` (1–12, the month of the activity's date) when given."""
     town_where, p1 = where(f, year_col=None)
     year_where, p2 = where(f, "a", town_col=None, district_col=None)
-    return _SCOPE.format(town_where=town_where, year_where=year_where), {**p1, **p2}
+    p = {**p1, **p2}
+    if kinds:
+        year_where += " AND list_contains(CAST($sel_kinds AS VARCHAR[]), a.kind)"
+        p["sel_kinds"] = [str(k) for k in kinds]
+    if months:
+        year_where += " AND list_contains(CAST($sel_months AS BIGINT[]), CAST(month(a.date) AS BIGINT))"
+        p["sel_months"] = [int(m) for m in months]
+    return _SCOPE.format(town_where=town_where, year_where=year_where), p
 
 
 def _last_month(f: Filters) -> int:
@@ -64,11 +82,11 @@ def _last_month(f: Filters) -> int:
     return 12
 
 
-def events_by_kind_month(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+def events_by_kind_month(con: duckdb.DuckDBPyConnection, f: Filters, kinds: Kinds = (), months: Months = ()) -> pd.DataFrame:
     """Events and participants per year, month and activity kind (only combinations that
     occur): year, month, kind, events, participants; in time order, kinds in the order of
     the data contract."""
-    scope, p = _scope(f)
+    scope, p = _scope(f, kinds, months)
     sql = scope + """
     SELECT CAST(year AS BIGINT) AS year, CAST(month(date) AS BIGINT) AS month, kind,
         count(*) AS events, CAST(sum(participants) AS BIGINT) AS participants
@@ -78,11 +96,11 @@ def events_by_kind_month(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataF
     return con.execute(sql, {**p, "kinds": KIND_ORDER}).df()
 
 
-def participants_by_group(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+def participants_by_group(con: duckdb.DuckDBPyConnection, f: Filters, kinds: Kinds = (), months: Months = ()) -> pd.DataFrame:
     """Participants (person-times) per group, all four groups always present:
     group (``deputies`` / ``voter_reps`` / ``social_workers`` / ``public``),
     participants, share (of all participants; NaN when there are none)."""
-    scope, p = _scope(f)
+    scope, p = _scope(f, kinds, months)
     sql = scope + """
     SELECT
         CAST(coalesce(sum(deputies), 0) AS BIGINT),
@@ -98,11 +116,11 @@ def participants_by_group(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.Data
     return df
 
 
-def participants_by_kind_and_group(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+def participants_by_kind_and_group(con: duckdb.DuckDBPyConnection, f: Filters, kinds: Kinds = (), months: Months = ()) -> pd.DataFrame:
     """Participants per activity kind and group (kinds that occur; all four groups for
     each): kind, group, participants; kinds in contract order, groups in :data:`GROUPS`
     order."""
-    scope, p = _scope(f)
+    scope, p = _scope(f, kinds, months)
     sql = scope + """
     , u AS (
         UNPIVOT (SELECT kind, deputies, voter_reps, social_workers, public FROM a)
@@ -115,11 +133,11 @@ def participants_by_kind_and_group(con: duckdb.DuckDBPyConnection, f: Filters) -
     return con.execute(sql, {**p, "kinds": KIND_ORDER, "groups": list(GROUPS)}).df()
 
 
-def events_by_venue(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+def events_by_venue(con: duckdb.DuckDBPyConnection, f: Filters, kinds: Kinds = (), months: Months = ()) -> pd.DataFrame:
     """Where activities are held: venue (a code of the ``venue`` enumeration, or
     :data:`NOT_GIVEN` for a blank venue), kind, events, participants; only combinations
     that occur, venues and kinds in contract order."""
-    scope, p = _scope(f)
+    scope, p = _scope(f, kinds, months)
     sql = scope + """
     SELECT venue, kind, count(*) AS events, CAST(sum(participants) AS BIGINT) AS participants
     FROM (SELECT coalesce(venue, $not_given) AS venue, kind, participants FROM a)
@@ -129,13 +147,13 @@ def events_by_venue(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     return con.execute(sql, {**p, "not_given": NOT_GIVEN, "venues": VENUE_ORDER, "kinds": KIND_ORDER}).df()
 
 
-def town_month_matrix(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+def town_month_matrix(con: duckdb.DuckDBPyConnection, f: Filters, kinds: Kinds = (), months: Months = ()) -> pd.DataFrame:
     """A town × month grid of events and participants: district, town, month (1–12),
     events, participants. Every counted town in scope has a row for every month (zeros
     where nothing was held), towns in statistical-code order; months after the data's
     cut-off in an unfinished year are left out. Without a year, months of all years are
     added up (a seasonal profile)."""
-    scope, p = _scope(f)
+    scope, p = _scope(f, kinds, months)
     sql = scope + """
     , m AS (SELECT CAST(unnest(range(1, $last_month + 1)) AS BIGINT) AS month)
     , c AS (
@@ -179,12 +197,12 @@ def publicity_by_town(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFram
     return con.execute(sql, {**p, "pub_month": PUBLICITY_MONTH, "publicity": PUBLICITY}).df()
 
 
-def participation_headline(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, int]:
+def participation_headline(con: duckdb.DuckDBPyConnection, f: Filters, kinds: Kinds = (), months: Months = ()) -> dict[str, int]:
     """The page's headline numbers: events, participants, publicity_events,
     publicity_participants, publicity_march_events, publicity_march_participants,
     publicity_towns (counted towns with at least one publicity event) and counted_towns
     (counted towns in scope)."""
-    scope, p = _scope(f)
+    scope, p = _scope(f, kinds, months)
     sql = scope + """
     SELECT
         count(*) AS events,
