@@ -30,4 +30,5 @@ PAGES: tuple[PageEntry, ...] = (
     PageEntry("nav.drill", "town", ":material/location_on:"),
     PageEntry("nav.drill", "compare", ":material/leaderboard:"),
     PageEntry("nav.drill", "explore", ":material/table_rows:"),
+    PageEntry("nav.admin", "data", ":material/upload_file:"),
 )

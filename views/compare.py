@@ -81,8 +81,84 @@ def _figure_text(v: float | None, kind: str, figure: str) -> str:
     if _missing(v):
         return "—"
     if kind == "rate":
-        return fmt_pct(v, 1)
+        return fmt_pct(v)
     return fmt_num(int(v)) if figure == "total" else fmt_num(round(float(v), 1))
+
+
+def _table_height(rows: int, cap: int | None = None) -> int:
+    """A table's height showing all ``rows`` (35 px a row and the header), up to ``cap``."""
+    h = 35 * (rows + 1) + 3
+    return min(h, cap) if cap else h
+
+
+def _ranking_chart(sel: drill.Selection, ranking: pd.DataFrame, places: list[str], value_texts: list[str],
+                   rank_texts: list[str], measure: str, per100: bool, median_text: str) -> list[str]:
+    """The towns as horizontal bars, highest first, the median as a dashed line; returns
+    the towns selected with a click."""
+    median = ranking["median"].iloc[0]
+    fig = go.Figure(go.Bar(
+        x=ranking["value"], y=places, orientation="h", customdata=ranking["town"],
+        marker_color=[COLORS.get(d, PALETTE[0]) for d in ranking["district"]],
+        text=value_texts, textposition="outside", cliponaxis=False,
+        hovertext=[t("cmp.hover", label=p, value=v, rank=r, deputies=fmt_num(int(n)))
+                   for p, v, r, n in zip(places, value_texts, rank_texts, ranking["deputies"])],
+        hovertemplate="%{hovertext}<extra></extra>"))
+    fig.update_layout(template="oversight", showlegend=False, margin=dict(l=10, r=10, t=36, b=10),
+                      xaxis_title=name(measure) + (f" · {t('cmp.per100')}" if per100 else ""))
+    fig.update_yaxes(autorange="reversed", type="category", showgrid=False)
+    if measure in towns.RATES:
+        fig.update_xaxes(tickformat=".0%", range=[0, 1.15])
+    elif measure == "covered":
+        fig.update_xaxes(tickvals=[0, 1], ticktext=[t("cmp.no"), t("cmp.yes")], range=[0, 1.2])
+    else:
+        top = float(ranking["value"].max())
+        fig.update_xaxes(range=[0, max(top, 1.0) * 1.15], showgrid=True, gridcolor="#eee")
+    if not _missing(median):
+        fig.add_vline(x=float(median), line_dash="dash", line_color="#333", line_width=1.5, layer="above",
+                      annotation_text=t("cmp.median", value=median_text), annotation_position="top",
+                      annotation_font_color="#333")
+    st.caption(t("cmp.rank.hint"))
+    return sel.chart(fig, "town", height=max(260, 28 * len(ranking) + 90))
+
+
+def _ranking_table(ranking: pd.DataFrame, rank_texts: list[str], measure: str, per100: bool, picked: list[str],
+                   all_mode: bool) -> None:
+    """The ranking as a table (the selected town marked) and its export: the same rows,
+    numbers as numbers, rates in %."""
+    label = name(measure)
+    value_header = (t("cmp.col.per100", measure=label) if per100 else
+                    t("cmp.col.pct", measure=label) if measure in towns.RATES else label)
+    table = ranking.assign(rank_label=rank_texts)
+    if measure == "covered":
+        table["value"] = table["value"] == 1
+        value_column = st.column_config.CheckboxColumn(label, help=definition(measure))
+    else:
+        fmt = "percent" if measure in towns.RATES else ("%.1f" if per100 else "%d")
+        value_column = st.column_config.NumberColumn(value_header, format=fmt, help=definition(measure))
+    columns = ["rank_label"] + (["district"] if all_mode else []) + ["town", "value", "deputies"]
+
+    def _mark(row: pd.Series) -> list[str]:
+        return ["background-color: #FBE2E2; font-weight: 600" if row["town"] in picked else ""] * len(row)
+
+    st.dataframe(table.style.apply(_mark, axis=1) if picked else table, hide_index=True, width="stretch",
+                 column_order=columns, height=_table_height(len(table), 640),
+                 column_config={"rank_label": st.column_config.TextColumn(t("cmp.col.rank")),
+                                "district": st.column_config.TextColumn(t("cmp.col.district")),
+                                "town": st.column_config.TextColumn(t("cmp.col.town")),
+                                "value": value_column,
+                                "deputies": st.column_config.NumberColumn(t("cmp.col.deputies"), format="%d",
+                                                                          help=definition("deputies"))})
+    out = ranking[["rank", "district", "town", "value", "deputies"]].copy()
+    if measure in towns.RATES:
+        out["value"] = (out["value"] * 100).round(1)
+    elif measure == "covered":
+        out["value"] = out["value"] == 1
+    else:
+        out["value"] = out["value"].round(2)
+    export.offer("cmp_ranking", t("cmp.export.ranking", measure=label), f, out,
+                 labels={"rank": t("cmp.col.rank"), "district": t("cmp.col.district"), "town": t("cmp.col.town"),
+                         "value": value_header, "deputies": t("cmp.col.deputies")},
+                 columns=["rank"] + (["district"] if all_mode else []) + ["town", "value", "deputies"])
 
 
 # --- the towns ranked --------------------------------------------------------------------
@@ -127,81 +203,19 @@ with frame.guard("compare.ranking"):
         rank_texts = [_rank_text(r, bool(tie)) for r, tie in zip(ranking["rank"].astype(object), ranking["tied"])]
         value_texts = [_value_text(v, measure, per100) for v in ranking["value"]]
         sel = drill.Selection("cmp")
-        if ranking["value"].notna().any():
-            top = float(ranking["value"].max())
-            fig = go.Figure(go.Bar(
-                x=ranking["value"], y=places, orientation="h", customdata=ranking["town"],
-                marker_color=[COLORS.get(d, PALETTE[0]) for d in ranking["district"]],
-                text=value_texts, textposition="outside", cliponaxis=False,
-                hovertext=[t("cmp.hover", label=p, value=v, rank=r, deputies=fmt_num(int(n)))
-                           for p, v, r, n in zip(places, value_texts, rank_texts, ranking["deputies"])],
-                hovertemplate="%{hovertext}<extra></extra>"))
-            fig.update_layout(template="oversight", showlegend=False, margin=dict(l=10, r=10, t=36, b=10),
-                              xaxis_title=measure_labels[measure] + (f" · {t('cmp.per100')}" if per100 else ""))
-            fig.update_yaxes(autorange="reversed", type="category", showgrid=False)
-            if measure in towns.RATES:
-                fig.update_xaxes(tickformat=".0%", range=[0, 1.15])
-            elif measure == "covered":
-                fig.update_xaxes(tickvals=[0, 1], ticktext=[t("cmp.no"), t("cmp.yes")], range=[0, 1.2])
-            else:
-                fig.update_xaxes(range=[0, max(top, 1.0) * 1.15], showgrid=True, gridcolor="#eee")
-            if not _missing(median):
-                fig.add_vline(x=float(median), line_dash="dash", line_color="#444", line_width=1.5,
-                              annotation_text=t("cmp.median", value=median_text), annotation_position="top",
-                              annotation_font_color="#444")
-            st.caption(t("cmp.rank.hint"))
-            picked = sel.chart(fig, "town", height=max(260, 30 * len(ranking) + 90))
-        else:
-            picked = []
-
-        # The chip and the links to the selected town (of its own district).
-        district_of = dict(zip(ranking["town"], ranking["district"]))
-        link_f = f
-        if all_mode and len(picked) == 1 and picked[0] in district_of:
-            link_f = replace(f, district=district_of[picked[0]])
-        sel.bar(link_f, labels={"town": t("word.town")}, kind=None,
-                fmt=(lambda _dim, code: f"{district_of.get(code, '')} {code}".strip()) if all_mode else None)
-
-        table = ranking.assign(rank_label=rank_texts)
-        if measure == "covered":
-            table["value"] = table["value"] == 1
-            value_column = st.column_config.CheckboxColumn(measure_labels[measure])
-        else:
-            fmt = "percent" if measure in towns.RATES else ("%.1f" if per100 else "%d")
-            value_label = t("cmp.col.per100", measure=measure_labels[measure]) if per100 else measure_labels[measure]
-            value_column = st.column_config.NumberColumn(value_label, format=fmt, help=definition(measure))
-        columns = ["rank_label"] + (["district"] if all_mode else []) + ["town", "value", "deputies"]
-
-        def _mark(row) -> list[str]:
-            on = row["town"] in picked
-            return ["background-color: #FBE2E2; font-weight: 600" if on else ""] * len(row)
-
-        st.dataframe(table.style.apply(_mark, axis=1) if picked else table, hide_index=True, width="stretch",
-                     column_order=columns, height=min(36 * len(table) + 40, 600),
-                     column_config={"rank_label": st.column_config.TextColumn(t("cmp.col.rank")),
-                                    "district": st.column_config.TextColumn(t("cmp.col.district")),
-                                    "town": st.column_config.TextColumn(t("cmp.col.town")),
-                                    "value": value_column,
-                                    "deputies": st.column_config.NumberColumn(t("cmp.col.deputies"), format="%d",
-                                                                              help=definition("deputies"))})
-
-        # The export: the same rows, numbers as numbers (rates in %).
-        out = ranking[["rank", "district", "town", "value", "deputies"]].copy()
-        if measure in towns.RATES:
-            out["value"] = (out["value"] * 100).round(1)
-            value_header = t("cmp.col.pct", measure=measure_labels[measure])
-        elif measure == "covered":
-            out["value"] = out["value"] == 1
-            value_header = measure_labels[measure]
-        else:
-            out["value"] = out["value"].round(2)
-            value_header = t("cmp.col.per100", measure=measure_labels[measure]) if per100 \
-                else measure_labels[measure]
-        export.offer("cmp_ranking", t("cmp.export.ranking", measure=measure_labels[measure]), f, out,
-                     labels={"rank": t("cmp.col.rank"), "district": t("cmp.col.district"),
-                             "town": t("cmp.col.town"), "value": value_header,
-                             "deputies": t("cmp.col.deputies")},
-                     columns=["rank"] + (["district"] if all_mode else []) + ["town", "value", "deputies"])
+        chart_side, table_side = st.columns([3, 2], gap="large")
+        with chart_side:
+            picked = _ranking_chart(sel, ranking, places, value_texts, rank_texts, measure, per100, median_text) \
+                if ranking["value"].notna().any() else []
+        with table_side:
+            # The chip and the links to the selected town (of its own district).
+            district_of = dict(zip(ranking["town"], ranking["district"]))
+            link_f = f
+            if all_mode and len(picked) == 1 and picked[0] in district_of:
+                link_f = replace(f, district=district_of[picked[0]])
+            sel.bar(link_f, labels={"town": t("word.town")}, kind=None,
+                    fmt=(lambda _dim, code: f"{district_of.get(code, '')} {code}".strip()) if all_mode else None)
+            _ranking_table(ranking, rank_texts, measure, per100, picked, all_mode)
 
 
 # --- the districts side by side ---------------------------------------------------------
@@ -258,7 +272,7 @@ with frame.guard("compare.districts"):
                     fig.update_yaxes(range=[0, max(top, 1e-9) * 1.3], showticklabels=False, showgrid=False,
                                      row=r + 1, col=c + 1)
                 fig.update_annotations(font_size=13)
-                fig.update_layout(template="oversight", height=n_rows * 200 + 40, margin=dict(l=10, r=10, t=50, b=10),
+                fig.update_layout(template="oversight", height=n_rows * 200 + 70, margin=dict(l=10, r=10, t=90, b=10),
                                   title=dict(text=t("cmp.dist.chart", norm=figure_labels[norm]), font=dict(size=16)))
                 st.plotly_chart(fig, width="stretch", key="cmp_districts_chart")
 
@@ -270,9 +284,10 @@ with frame.guard("compare.districts"):
                     col = f"{d}|{x}"
                     shown[col] = [_figure_text(v, k, x) for v, k in zip(table[col], table["kind"])]
                     headers[col] = t("cmp.dist.col", district=d, figure=figure_labels[x])
-            columns_config = {c: st.column_config.TextColumn(h, pinned=c == "measure") for c, h in headers.items()}
+            columns_config = {c: st.column_config.TextColumn(h, pinned=True, width="medium") if c == "measure"
+                              else st.column_config.TextColumn(h, alignment="right") for c, h in headers.items()}
             st.dataframe(shown, hide_index=True, width="stretch", column_config=columns_config,
-                         height=36 * len(table) + 40)
+                         height=_table_height(len(table)))
 
             # The export: numbers as numbers, rates in %.
             out = table.copy()

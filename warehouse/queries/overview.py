@@ -282,6 +282,77 @@ def kpi_trend(con: duckdb.DuckDBPyConnection, f: Filters, years: int = 5) -> pd.
         {"year": "int64", "value": "float64", "target": "float64"})
 
 
+_TOWN_MEASURES = """
+WITH t AS (
+    SELECT district, town, town_code FROM towns WHERE counted AND {town_where}
+), acts AS (
+    SELECT t.district, t.town,
+        count(a.kind) FILTER (WHERE a.kind IN ('TOWN_CONGRESS', 'STREET_COUNCIL')) AS congress,
+        count(a.kind) FILTER (WHERE a.kind = 'WORK_REVIEW') AS review,
+        count(a.kind) FILTER (WHERE a.kind = 'DEPUTY_VOTER') AS deputy_voter,
+        coalesce(sum(a.participants), 0) AS participants,
+        count(a.kind) FILTER (WHERE a.kind = 'PUBLICITY') AS publicity,
+        coalesce(sum(a.participants) FILTER (WHERE a.kind = 'PUBLICITY'), 0) AS publicity_participants
+    FROM t LEFT JOIN activities a ON a.district = t.district AND a.town = t.town AND a.date BETWEEN $start AND $end
+    GROUP BY ALL
+), v AS (
+    SELECT t.district, t.town, v.visit_id, v.enterprise,
+        v.province_deputies + v.city_deputies + v.district_deputies + v.town_deputies AS person_times
+    FROM t JOIN enterprise_visits v ON t.district = v.district AND t.town = v.town AND v.date BETWEEN $start AND $end
+), visits AS (
+    SELECT district, town, count(*) AS visits, count(DISTINCT enterprise) AS enterprises,
+        sum(person_times) AS person_times
+    FROM v GROUP BY ALL
+), opinions AS (
+    SELECT v.district, v.town,
+        count(*) FILTER (WHERE o.source = 'ENTERPRISE') AS opinions_enterprise,
+        count(*) FILTER (WHERE o.source = 'DEPUTY') AS opinions_deputy
+    FROM v JOIN enterprise_opinions o USING (visit_id) GROUP BY ALL
+), micro AS (
+    SELECT t.district, t.town, count(*) AS micro_solved
+    FROM t JOIN micro_suggestions m ON t.district = m.district AND t.town = m.town
+    WHERE m.status = 'CLOSED' AND m.outcome = 'SOLVED' AND m.closed_on BETWEEN $start AND $end
+    GROUP BY ALL
+), covered AS (
+    SELECT DISTINCT t.district, t.town
+    FROM t JOIN practice_sites s ON t.district = s.district AND t.town = s.town
+    WHERE s.stage = 'ACCEPTED' AND s.accepted_on <= $end
+)
+SELECT t.district, t.town, acts.congress, acts.review, acts.deputy_voter,
+    CASE WHEN acts.congress >= $min_congress AND acts.review >= $min_review THEN 1.0 ELSE 0.0 END AS compliance,
+    acts.participants, acts.publicity, acts.publicity_participants,
+    coalesce(visits.visits, 0) AS visits, coalesce(visits.enterprises, 0) AS enterprises,
+    coalesce(visits.person_times, 0) AS person_times,
+    coalesce(opinions.opinions_enterprise, 0) AS opinions_enterprise,
+    coalesce(opinions.opinions_deputy, 0) AS opinions_deputy,
+    coalesce(micro.micro_solved, 0) AS micro_solved,
+    CASE WHEN covered.town IS NULL THEN 0 ELSE 1 END AS coverage
+FROM t
+JOIN acts USING (district, town)
+LEFT JOIN visits USING (district, town) LEFT JOIN opinions USING (district, town)
+LEFT JOIN micro USING (district, town) LEFT JOIN covered USING (district, town)
+ORDER BY t.district, t.town_code NULLS LAST, t.town
+"""
+
+
+def kpi_by_town(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    """Every KPI of the selected year (1 January .. the year's end or ``as_of``) per
+    counted town in scope: district, town and one column per KPI (:data:`KPIS`), every
+    town listed (zeros where nothing was recorded), in statistical-code order. A town's
+    compliance is 1.0 when it meets both statutory minimums (else 0.0) and its coverage 1
+    when it has an accepted practice site by the year's end — so over a scope's towns the
+    sums (and the mean of compliance) give :func:`headline_kpis`' values, except
+    ``enterprises`` (distinct per town: an enterprise visited in two towns counts in both)."""
+    if f.year is None:
+        raise ValueError("the towns are compared within one year: choose a year")
+    start, end, _, _ = comparison_window(f)
+    town_where, p = where(f, year_col=None)
+    df = con.execute(_TOWN_MEASURES.format(town_where=town_where),
+                     {**p, "start": start, "end": end, "min_congress": statutory.MIN_CONGRESS,
+                      "min_review": statutory.MIN_REVIEW}).df()
+    return df.astype({k: "float64" if k in RATE_KPIS else "int64" for k in KPIS})[["district", "town", *KPIS]]
+
+
 def overdue_micro_suggestions(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """Micro-suggestions of the selected year (every year if none) open at ``as_of`` for
     more than 7 working days (the project's calendar, :mod:`warehouse.workdays`):
