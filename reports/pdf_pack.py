@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
+import re
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -35,17 +36,19 @@ from typing import BinaryIO
 from xml.sax.saxutils import escape
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
-from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.charts.legends import Legend, LineSwatch
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
-from reportlab.graphics.shapes import Drawing, String
+from reportlab.graphics.shapes import Drawing, Line, String
 from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
+from reportlab.lib import textsplit
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
+from reportlab.platypus import paragraph as rl_paragraph
 from reportlab.platypus import (CondPageBreak, Flowable, KeepTogether, LongTable, PageBreak, Paragraph,
                                 SimpleDocTemplate, Spacer, Table, TableStyle)
 
@@ -73,16 +76,16 @@ class FontNotFound(RuntimeError):
     pass
 
 
-def find_cjk_font(dirs: Sequence[Path] = FONT_DIRS) -> tuple[Path, int]:
-    """The first installed TrueType CJK font of :data:`FONT_FILES` under ``dirs``, as
-    (path, subfont index); raises :class:`FontNotFound` naming the package to install."""
-    for name, index in FONT_FILES:
-        for d in dirs:
-            if not d.is_dir():
-                continue
-            for path in sorted(d.rglob(name)):
-                if _is_truetype(path, index):
-                    return path, index
+def find_cjk_font(dirs: Sequence[Path] = FONT_DIRS) -> TTFont:
+    """The first installed TrueType CJK font of :data:`FONT_FILES` under ``dirs``, loaded
+    (parsing it is what tells TrueType from CFF, so the parse is kept, not repeated);
+    raises :class:`FontNotFound` naming the package to install."""
+    for path, index in _candidates(dirs):
+        name = FONT_NAME if path.name == "wqy-microhei.ttc" else "NotoSansCJK"
+        try:
+            return TTFont(name, str(path), subfontIndex=index)
+        except (TTFError, OSError):
+            continue  # CFF outlines ("postscript outlines are not supported"), unreadable, ...
     raise FontNotFound(
         "没有找到可嵌入 PDF 的中文 TrueType 字体（文泉驿微米黑）。请安装 Debian/Ubuntu 软件包 "
         f"{FONT_PACKAGE}（apt-get install {FONT_PACKAGE}），或放入 Noto Sans CJK 的 .ttf 文件。"
@@ -90,12 +93,20 @@ def find_cjk_font(dirs: Sequence[Path] = FONT_DIRS) -> tuple[Path, int]:
         f"{FONT_PACKAGE}.")
 
 
-def _is_truetype(path: Path, index: int) -> bool:
-    try:
-        TTFont("_probe", str(path), subfontIndex=index)
-    except (TTFError, OSError):
-        return False  # CFF outlines ("postscript outlines are not supported"), unreadable, ...
-    return True
+def _candidates(dirs: Sequence[Path]):
+    seen: set[Path] = set()
+    for d in dirs:  # the usual place first, without walking the font tree
+        p = d / "truetype" / "wqy" / "wqy-microhei.ttc"
+        if p.is_file():
+            seen.add(p)
+            yield p, 0
+    for name, index in FONT_FILES:
+        for d in dirs:
+            if d.is_dir():
+                for p in sorted(d.rglob(name)):
+                    if p not in seen:
+                        seen.add(p)
+                        yield p, index
 
 
 def cjk_font() -> str:
@@ -104,11 +115,28 @@ def cjk_font() -> str:
     global _font
     with _font_lock:
         if _font is None:
-            path, index = find_cjk_font()
-            name = FONT_NAME if path.name == "wqy-microhei.ttc" else "NotoSansCJK"
-            pdfmetrics.registerFont(TTFont(name, str(path), subfontIndex=index))
-            _font = name
+            font = find_cjk_font()
+            pdfmetrics.registerFont(font)
+            _font = font.fontName
         return _font
+
+
+# ReportLab's CJK line breaking keeps "。" and "、" off the start of a line, but not the
+# full-width "，；：！？）》」』】" of Chinese text; with them added, a line never begins with a
+# comma — the comma hangs at the end of the line before instead (标点悬挂, ink well inside the
+# padding). The list only grows, so the change is harmless to any other ReportLab user.
+_NO_LINE_START = "，；：！？）》」』】〉”’…"
+
+
+def _keep_punctuation_off_line_starts() -> None:
+    # paragraph.py binds its own copy of the name at import, so both modules are updated.
+    for module in (textsplit, rl_paragraph):
+        missing = "".join(c for c in _NO_LINE_START if c not in module.ALL_CANNOT_START)
+        if missing:
+            module.ALL_CANNOT_START += missing
+
+
+_keep_punctuation_off_line_starts()
 
 
 # --------------------------------------------------------------------------------------
@@ -117,9 +145,10 @@ def cjk_font() -> str:
 
 PAGE = landscape(A4)
 MARGIN_X = 15 * mm
-MARGIN_TOP = 17 * mm
-MARGIN_BOTTOM = 15 * mm
-WIDTH = PAGE[0] - 2 * MARGIN_X
+MARGIN_TOP = 16 * mm
+MARGIN_BOTTOM = 13.5 * mm
+FRAME_PAD = 6  # SimpleDocTemplate's frame pads its content by 6 pt on each side
+WIDTH = PAGE[0] - 2 * MARGIN_X - 2 * FRAME_PAD
 
 ACCENT = colors.HexColor("#B71C1C")
 PALETTE = [colors.HexColor(c) for c in ("#B71C1C", "#1F4E79", "#E0A100", "#2E7D32", "#6A1B9A", "#00838F")]
@@ -134,6 +163,8 @@ STATUS_COLOURS = {"met": colors.HexColor("#2E7D32"), "pending": colors.HexColor(
 STATUS_WORDS = {"met": "达标", "pending": "尚未达到", "missed": "未达标"}
 # Text on the status colour: white on green and red; dark on amber (white would be unreadable).
 STATUS_INK = {"met": "#FFFFFF", "pending": "#212121", "missed": "#FFFFFF"}
+# A status word as text on white: amber #E0A100 is too light to read there, so a darker amber.
+STATUS_TEXT = {"met": "#2E7D32", "pending": "#9E7100", "missed": "#C62828"}
 # Status words as the deck's tables print them, coloured the same way as the tiles.
 TABLE_STATUS = {"达标": "met", "正常": "met", "尚未达到": "pending", "进度滞后": "pending", "未达标": "missed"}
 
@@ -153,7 +184,7 @@ class Styles:
         self.meta = s("meta", 10, 15, GREY)
         self.summary_head = s("summary_head", 16, 22, ACCENT, spaceBefore=6, spaceAfter=4)
         self.section_title = s("section_title", 11, 17, BLUE)
-        self.body = s("body", 10.5, 17, INK)
+        self.body = s("body", 10.5, 16, INK)
         self.h1 = s("h1", 20, 26, ACCENT, spaceAfter=2)
         self.message = s("message", 15, 21, INK, spaceAfter=8)
         self.h2 = s("h2", 11, 15, BLUE, spaceBefore=4, spaceAfter=4)
@@ -189,7 +220,7 @@ def write_pdf(deck: Deck, out: Path | BinaryIO) -> None:
     doc = _Doc(str(out) if isinstance(out, (str, os.PathLike)) else out, pagesize=PAGE,
                leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM,
                title=title, author="人大履职看板", subject=deck.stamp, creator="人大履职看板 reports/pdf_pack.py",
-               lang="zh-CN")
+               lang="zh-CN", initialFontName=font)  # no Helvetica anywhere, not even unused
 
     def on_page(canv, d) -> None:
         _stamp_page(canv, d, font, title, deck.stamp)
@@ -214,42 +245,49 @@ def _period(deck: Deck) -> str:
         return "全年"
     if deck.as_of.year == deck.year:
         return f"1月—{deck.as_of.month}月"
-    return "全年" if deck.as_of.year > deck.year else "—"
+    return "—"  # the data ends before the year begins
 
 
 def _stamp_page(canv, doc, font: str, title: str, stamp: str) -> None:
+    """The running header (title) and footer (the stamp and 第 n 页), aligned with the text."""
     w, h = PAGE
+    x0, x1 = MARGIN_X + FRAME_PAD, w - MARGIN_X - FRAME_PAD
     canv.saveState()
-    top = h - MARGIN_TOP + 6 * mm
+    top = h - MARGIN_TOP + 5.5 * mm
     canv.setFont(font, 9)
     canv.setFillColor(ACCENT)
-    canv.drawString(MARGIN_X, top + 2, title)
+    canv.drawString(x0, top + 2, title)
     canv.setFillColor(GREY)
-    canv.drawRightString(w - MARGIN_X, top + 2, "人大履职看板 · 评估材料")
+    canv.drawRightString(x1, top + 2, "人大履职看板 · 评估材料")
     canv.setStrokeColor(ACCENT)
     canv.setLineWidth(1.2)
-    canv.line(MARGIN_X, top - 2, w - MARGIN_X, top - 2)
-    bottom = MARGIN_BOTTOM - 8 * mm
+    canv.line(x0, top - 2, x1, top - 2)
+    bottom = MARGIN_BOTTOM - 7 * mm
     canv.setStrokeColor(LIGHT)
     canv.setLineWidth(0.6)
-    canv.line(MARGIN_X, bottom + 11, w - MARGIN_X, bottom + 11)
+    canv.line(x0, bottom + 11, x1, bottom + 11)
     canv.setFont(font, 8.5)
     canv.setFillColor(GREY)
     page = f"第 {doc.page} 页"
-    room = w - 2 * MARGIN_X - canv.stringWidth(page, font, 8.5) - 20
-    canv.drawString(MARGIN_X, bottom, _fit(stamp, font, 8.5, room))
-    canv.drawRightString(w - MARGIN_X, bottom, page)
+    room = x1 - x0 - canv.stringWidth(page, font, 8.5) - 20
+    canv.drawString(x0, bottom, fit_stamp(stamp, font, 8.5, room))
+    canv.drawRightString(x1, bottom, page)
     canv.restoreState()
 
 
-def _fit(text: str, font: str, size: float, width: float) -> str:
-    """``text`` cut with an ellipsis to ``width`` (a stamp naming 40 towns must not run
-    into the page number)."""
-    if pdfmetrics.stringWidth(text, font, size) <= width:
-        return text
-    while text and pdfmetrics.stringWidth(text + "…", font, size) > width:
-        text = text[:-1]
-    return text + "…"
+def fit_stamp(stamp: str, font: str, size: float, width: float) -> str:
+    """``stamp`` within ``width``: a stamp naming 40 towns loses towns from its middle (…),
+    never its last part — 数据截至 — nor its first (the district)."""
+    if pdfmetrics.stringWidth(stamp, font, size) <= width:
+        return stamp
+    head, sep, tail = stamp.rpartition(" · ")
+    if not sep:
+        head, tail = stamp, ""
+    tail = sep + tail
+    room = width - pdfmetrics.stringWidth("…" + tail, font, size)
+    while head and pdfmetrics.stringWidth(head, font, size) > room:
+        head = head[:-1]
+    return head + "…" + tail
 
 
 def _p(text: object, style: ParagraphStyle) -> Paragraph:
@@ -268,21 +306,29 @@ def _cover(deck: Deck, st: Styles, title: str) -> list[Flowable]:
     if first is not None and first.message:
         out.append(_p(first.message, st.cover_sub))
     as_of = f"{deck.as_of:%Y-%m-%d}" if deck.as_of else "—"
-    meta = [("区", deck.district), ("年度", f"{deck.year}年（{_period(deck)}）"), ("数据截至", as_of),
-            ("筛选条件", deck.filters_text)]
-    cells = [[Paragraph(f'<font color="#616161">{escape(k)}</font>　{escape(v)}', st.body) for k, v in meta]]
-    widths = [WIDTH * x for x in (0.17, 0.22, 0.2, 0.41)]
-    t = Table(cells, colWidths=widths, hAlign="LEFT")
-    t.setStyle(TableStyle([("LINEABOVE", (0, 0), (-1, 0), 1.2, ACCENT), ("LINEBELOW", (0, 0), (-1, 0), 0.6, LIGHT),
-                           ("LEFTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 6),
-                           ("BOTTOMPADDING", (0, 0), (-1, -1), 6), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+    def item(label: str, value: str) -> Paragraph:
+        return Paragraph(f'<font color="#616161">{escape(label)}</font>　{escape(value)}', st.body)
+
+    # District, year and 数据截至 on one line; the filters below, the full width (a list
+    # of chosen towns can be long).
+    cells = [[item("区", deck.district), item("年度", f"{deck.year}年（{_period(deck)}）"), item("数据截至", as_of)],
+             [item("筛选条件", deck.filters_text), "", ""]]
+    t = Table(cells, colWidths=[WIDTH * 0.25, WIDTH * 0.3, WIDTH * 0.45], hAlign="LEFT")
+    t.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), st.font), ("SPAN", (0, 1), (-1, 1)),
+                           ("LINEABOVE", (0, 0), (-1, 0), 1.2, ACCENT), ("LINEBELOW", (0, -1), (-1, -1), 0.6, LIGHT),
+                           ("LEFTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 4),
+                           ("BOTTOMPADDING", (0, 0), (-1, -1), 4), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
     out += [t, Spacer(1, 6), _p("工作总结", st.summary_head)]
     if not deck.summary:
         out.append(_p("本期暂无可总结的履职记录。", st.empty))
         return out
     rows = [[_p(s.title, st.section_title), _p(s.text, st.body)] for s in deck.summary]
-    t = Table(rows, colWidths=[32 * mm, WIDTH - 32 * mm], hAlign="LEFT")
-    t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+    # The title column as wide as the longest title (one line each), within reason.
+    title_w = min(WIDTH * 0.25, 10 + max(pdfmetrics.stringWidth(s.title, st.font, st.section_title.fontSize)
+                                          for s in deck.summary))
+    t = Table(rows, colWidths=[title_w, WIDTH - title_w], hAlign="LEFT")
+    t.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), st.font), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                           ("LEFTPADDING", (0, 0), (-1, -1), 0),
                            ("RIGHTPADDING", (0, 0), (0, -1), 8), ("TOPPADDING", (0, 0), (-1, -1), 5),
                            ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
                            ("LINEBELOW", (0, 0), (-1, -2), 0.5, LIGHT)]))
@@ -302,16 +348,30 @@ def _slide(slide: Slide, st: Styles) -> list[Flowable]:
         out.append(_p(slide.message, st.message))
     if slide.kpis:
         out += [_tiles(slide.kpis, st), Spacer(1, 8)]
+    table, table_h = _table_block(slide.table, st) if slide.table is not None else ([], 0.0)
+    notes, notes_h, notes_start = _definitions(slide.kpis, st)
     if slide.chart is not None:
-        out += _chart_block(slide.chart, st)
-    if slide.table is not None:
-        out += _table_block(slide.table, st)
-    definitions = list(dict.fromkeys(k.definition for k in slide.kpis if k.definition))
-    if definitions:
-        block: list[Flowable] = [Spacer(1, 6), _p("统计口径", st.h2)]
-        block += [_p(f"· {d}", st.small) for d in definitions]
-        out.append(KeepTogether(block))
-    return out
+        # The chart gives up height (down to a minimum) so that a short table and the
+        # start of the definitions still fit under it (the small print may run on); it
+        # takes more when a long table is going to start on the next page anyway.
+        short = table_h if table_h <= SHORT_TABLE else 0.0
+        reserves = (short + notes_h, short + notes_start, notes_start)
+        follows = min(table_h, TABLE_START) if table else 0.0
+        out.append(FittedChart(slide.chart, st, reserves, follows))
+    return out + table + notes
+
+
+def _definitions(kpis: list[Kpi], st: Styles) -> tuple[list[Flowable], float, float]:
+    """The KPIs' 统计口径 in small print; their height, and that of the heading with the
+    first lines (kept together; a long list may run on to the next page)."""
+    definitions = list(dict.fromkeys(k.definition for k in kpis if k.definition))
+    if not definitions:
+        return [], 0.0, 0.0
+    head = _p("统计口径", st.h2)
+    lines = [_p(f"· {d}", st.small) for d in definitions]
+    heights = [p.wrap(WIDTH, PAGE[1])[1] for p in lines]
+    start = 4 + head.wrap(WIDTH, PAGE[1])[1] + st.h2.spaceBefore + st.h2.spaceAfter + sum(heights[:2])
+    return [Spacer(1, 4), KeepTogether([head] + lines[:2])] + lines[2:], start + sum(heights[2:]), start
 
 
 def _tiles(kpis: list[Kpi], st: Styles) -> Table:
@@ -320,9 +380,10 @@ def _tiles(kpis: list[Kpi], st: Styles) -> Table:
     per_row = TILES_PER_ROW
     tile_w = (WIDTH - (per_row - 1) * TILE_GAP) / per_row
     rows: list[list[object]] = []
-    style: list[tuple] = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 7),
+    style: list[tuple] = [("FONTNAME", (0, 0), (-1, -1), st.font), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                          ("LEFTPADDING", (0, 0), (-1, -1), 7),
                           ("RIGHTPADDING", (0, 0), (-1, -1), 5), ("TOPPADDING", (0, 0), (-1, -1), 6),
-                          ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]
+                          ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]
     n_rows = math.ceil(len(kpis) / per_row)
     for r in range(n_rows):
         if r:
@@ -332,7 +393,7 @@ def _tiles(kpis: list[Kpi], st: Styles) -> Table:
         for c, k in enumerate(kpis[r * per_row:(r + 1) * per_row]):
             if c:
                 row.append("")
-            row.append(_tile(k, st))
+            row.append(_tile(k, st, tile_w - 12))  # less the cell's padding
             col = 2 * c
             bar = STATUS_COLOURS.get(k.status, colors.HexColor("#BDBDBD"))
             style += [("BACKGROUND", (col, tr), (col, tr), TILE), ("BOX", (col, tr), (col, tr), 0.5, LIGHT),
@@ -346,8 +407,13 @@ def _tiles(kpis: list[Kpi], st: Styles) -> Table:
     return t
 
 
-def _tile(k: Kpi, st: Styles) -> list[Flowable]:
-    cell: list[Flowable] = [_p(k.label, st.tile_label), _p(k.value, st.tile_value)]
+def _tile(k: Kpi, st: Styles, width: float) -> list[Flowable]:
+    # The value on one line: a long one ("1,234,567人次") in smaller type rather than broken.
+    size = st.tile_value.fontSize
+    while size > 10 and pdfmetrics.stringWidth(k.value, st.font, size) > width:
+        size -= 1
+    value = ParagraphStyle("tile_value_fit", parent=st.tile_value, fontSize=size, leading=st.tile_value.leading)
+    cell: list[Flowable] = [_p(k.label, st.tile_label), _p(k.value, value)]
     cell.append(_p(k.delta or " ", st.tile_line))
     line = escape(k.target)
     if k.status in STATUS_COLOURS:
@@ -362,22 +428,77 @@ def _tile(k: Kpi, st: Styles) -> list[Flowable]:
 # Charts
 # --------------------------------------------------------------------------------------
 
-CHART_HEIGHT = 205
+CHART_HEIGHT = 205  # preferred height of a column or line chart, legend included
+CHART_MIN = 120
+CHART_MAX = 300
+SHORT_TABLE = 200  # a table up to this high is kept on the chart's page if it can be
+TABLE_START = 150  # a longer table starts on the page only with this much room left
 LABEL_SIZE = 8
 LEGEND_H = 20
 
 
-def _chart_block(chart: Chart, st: Styles) -> list[Flowable]:
-    caption = escape(chart.title)
-    if chart.y_title:
-        caption += f'<font color="#616161" size="9">（单位：{escape(chart.y_title)}）</font>'
-    elif chart.percent:
-        caption += '<font color="#616161" size="9">（%）</font>'
-    title = Paragraph(caption, st.h2)
-    drawing = chart_drawing(chart, WIDTH, st.font)
-    if drawing is None:
-        return [title, _p("本期暂无数据。", st.empty), Spacer(1, 6)]
-    return [KeepTogether([title, drawing]), Spacer(1, 6)]
+class FittedChart(Flowable):
+    """The chart's caption and drawing, sized when platypus places it: the preferred
+    height if the page has room for it and for the first of ``reserves`` (points of what
+    follows, most wanted first) that can be kept, shrinking down to a minimum for it; the
+    full page when a table of which ``follows`` points must fit starts overleaf anyway."""
+
+    def __init__(self, chart: Chart, st: Styles, reserves: Sequence[float] = (), follows: float = 0.0) -> None:
+        super().__init__()
+        caption = escape(chart.title)
+        if chart.y_title:
+            caption += f'<font color="#616161" size="9">（单位：{escape(chart.y_title)}）</font>'
+        elif chart.percent:
+            caption += '<font color="#616161" size="9">（%）</font>'
+        self.caption = Paragraph(caption, st.h2)
+        self.chart, self.font, self.reserves, self.follows = chart, st.font, reserves, follows
+        self.series = _drawable_series(chart)
+        self.empty = None if self.series else _p("本期暂无数据。", st.empty)
+        self.preferred, self.minimum = _chart_heights(chart, self.series, st.font)
+        self.drawing: Drawing | None = None
+        self.spaceAfter = 6
+
+    def wrap(self, aW: float, aH: float) -> tuple[float, float]:
+        _, ch = self.caption.wrap(aW, aH)
+        self._caption_h = ch + self.caption.style.spaceBefore + self.caption.style.spaceAfter
+        if self.empty is not None:
+            self._body_h = self.empty.wrap(aW, aH)[1] + 4
+        else:
+            room = aH - self._caption_h - self.spaceAfter
+            h = self.preferred
+            for reserve in self.reserves:
+                if room - reserve - 2 >= self.minimum:  # 2 pt for rounding in what follows
+                    h = min(self.preferred, room - reserve - 2)
+                    break
+            if self.follows and room - h < self.follows and self.chart.kind != "bar":
+                h = max(h, min(CHART_MAX, room))  # the table starts overleaf: use the page
+            self.drawing = chart_drawing(self.chart, aW, h, self.font)
+            self._body_h = h
+        self.width, self.height = aW, self._caption_h + self._body_h
+        return self.width, self.height
+
+    def draw(self) -> None:
+        st = self.caption.style
+        self.caption.drawOn(self.canv, 0, self.height - st.spaceBefore - self.caption.height)
+        if self.empty is not None:
+            self.empty.drawOn(self.canv, 0, self._body_h - self.empty.height)
+        elif self.drawing is not None:
+            self.drawing.drawOn(self.canv, 0, 0)
+
+
+def _drawable_series(chart: Chart) -> list[tuple[str, list[float | None]]]:
+    series = [(name, _values(vals)) for name, vals in chart.series]
+    series = [(name, vals) for name, vals in series if any(v is not None for v in vals)]  # all-NaN: left out
+    return series if chart.categories else []
+
+
+def _chart_heights(chart: Chart, series, font: str) -> tuple[float, float]:
+    """(preferred, minimum) drawing height: a bar chart grows with its categories."""
+    if chart.kind == "bar":
+        plot = (9 * len(series) + 8) * len(chart.categories)
+        extra = LEGEND_H + 24
+        return extra + max(80, min(400, plot)), extra + max(60, min(150, plot * 0.6))
+    return CHART_HEIGHT, CHART_MIN
 
 
 def _values(values: Sequence[float]) -> list[float | None]:
@@ -417,23 +538,24 @@ def _legend(pairs: list[tuple[object, str]], font: str, x: float, y: float) -> L
     lg.dx = lg.dy = 8
     lg.dxTextSpace = 4
     lg.autoXPadding = 14
+    lg.variColumn = True  # each entry as wide as its name, not as the widest
     lg.strokeWidth = 0
     lg.strokeColor = None
     lg.colorNamePairs = pairs
     return lg
 
 
-def chart_drawing(chart: Chart, width: float, font: str) -> Drawing | None:
-    """``chart`` as a vector drawing ``width`` wide; None when there is nothing to draw."""
-    series = [(name, _values(vals)) for name, vals in chart.series]
-    series = [(name, vals) for name, vals in series if any(v is not None for v in vals)]  # all-NaN: left out
-    if not chart.categories or not series:
+def chart_drawing(chart: Chart, width: float, height: float, font: str) -> Drawing | None:
+    """``chart`` as a vector drawing of ``width`` × ``height``; None when there is nothing
+    to draw (no categories, or every value missing)."""
+    series = _drawable_series(chart)
+    if not series:
         return None
     if chart.kind == "bar":
-        return _horizontal_bars(chart, series, width, font)
+        return _horizontal_bars(chart, series, width, height, font)
     if chart.kind == "line":
-        return _lines(chart, series, width, font)
-    return _vertical_bars(chart, series, width, font, stacked=chart.kind == "stacked_column")
+        return _lines(chart, series, width, height, font)
+    return _vertical_bars(chart, series, width, height, font, stacked=chart.kind == "stacked_column")
 
 
 def _value_axis(axis, vmax: float, percent: bool, font: str) -> None:
@@ -450,26 +572,27 @@ def _value_axis(axis, vmax: float, percent: bool, font: str) -> None:
     axis.visibleTicks = False
 
 
-def _category_labels(names: list[str], slot: float, font: str) -> tuple[list[str], bool]:
-    """Names thinned so that they do not collide (every n-th kept) and whether to slant them."""
-    widest = max(pdfmetrics.stringWidth(n, font, LABEL_SIZE) for n in names) + 4
-    if widest <= slot:
-        return names, False
-    slanted = widest * 0.7  # at 45°, a label needs ~0.7 of its width along the axis
-    if LABEL_SIZE * 1.6 <= slot and slanted > slot * 1.5 and len(names) <= 40:
-        return names, True
+def _category_labels(names: list[str], slot: float, font: str, thin: bool) -> tuple[list[str], float, int]:
+    """How to print category names in slots ``slot`` wide: (names, font size, angle). Level
+    at 8 pt, else at 7 pt; then a time axis (``thin``) keeps every n-th name, and a list of
+    towns or departments — where every name counts — slants them at 45°."""
+    for size in (LABEL_SIZE, LABEL_SIZE - 1):
+        if max(pdfmetrics.stringWidth(n, font, size) for n in names) + 4 <= slot:
+            return names, size, 0
+    if not thin and slot >= 1.6 * LABEL_SIZE:
+        return names, LABEL_SIZE, 45
+    widest = max(pdfmetrics.stringWidth(n, font, LABEL_SIZE) for n in names) + 6
     step = max(1, math.ceil(widest / slot))
-    return [n if i % step == 0 else "" for i, n in enumerate(names)], False
+    return [n if i % step == 0 else "" for i, n in enumerate(names)], LABEL_SIZE, 0
 
 
-def _vertical_bars(chart: Chart, series, width: float, font: str, stacked: bool) -> Drawing:
+def _vertical_bars(chart: Chart, series, width: float, height: float, font: str, stacked: bool) -> Drawing:
     n = len(chart.categories)
-    names, slant = _category_labels(list(chart.categories), (width - 60) / n, font)
+    names, size, angle = _category_labels(list(chart.categories), (width - 52) / n, font, thin=False)
     bottom = 16
-    if slant:
-        bottom = 10 + max(pdfmetrics.stringWidth(c, font, LABEL_SIZE) for c in names) * 0.72
-    height = CHART_HEIGHT + (bottom - 16)
-    d = Drawing(width, height)
+    if angle:
+        bottom = 10 + max(pdfmetrics.stringWidth(c, font, size) for c in names) * 0.72
+    d = Drawing(width, height, initialFontName=font)
     bc = VerticalBarChart()
     bc.x, bc.y = 44, bottom
     bc.width, bc.height = width - bc.x - 8, height - bottom - LEGEND_H - 8
@@ -479,9 +602,9 @@ def _vertical_bars(chart: Chart, series, width: float, font: str, stacked: bool)
     bc.categoryAxis.strokeColor = GREY
     bc.categoryAxis.visibleTicks = False
     lab = bc.categoryAxis.labels
-    lab.fontName, lab.fontSize, lab.fillColor = font, LABEL_SIZE, INK
-    if slant:
-        lab.angle, lab.boxAnchor, lab.dx, lab.dy = 45, "ne", 2, -2
+    lab.fontName, lab.fontSize, lab.fillColor = font, size, INK
+    if angle:
+        lab.angle, lab.boxAnchor, lab.dx, lab.dy = angle, "ne", 2, -2
     else:
         lab.boxAnchor, lab.dy = "n", -3
     if stacked:
@@ -498,15 +621,15 @@ def _vertical_bars(chart: Chart, series, width: float, font: str, stacked: bool)
         bc.bars[i].strokeWidth = 0
     bars = n * (1 if stacked else len(series))
     if not stacked and bars <= 60:
-        bc.barLabelFormat = lambda v: "" if not v else _fmt_value(v, chart.percent)
+        # A zero is labelled: "0 工作评议会" is often the finding; a missing value is not.
+        bc.barLabelFormat = lambda v: "" if v is None else _fmt_value(v, chart.percent)
         bc.barLabels.fontName = font
         bc.barLabels.fontSize = 6.5 if bars > 30 else 7.5
         bc.barLabels.fillColor = GREY
         bc.barLabels.boxAnchor = "s"
         bc.barLabels.nudge = 1.5
     d.add(bc)
-    d.add(_legend([(PALETTE[i % len(PALETTE)], name) for i, (name, _) in enumerate(series)], font, bc.x,
-                  height - 2))
+    d.add(_legend([(PALETTE[i % len(PALETTE)], name) for i, (name, _) in enumerate(series)], font, 0, height - 2))
     if stacked:  # the total above each stack
         step = bc.width / n
         for i, tot in enumerate(totals):
@@ -518,23 +641,23 @@ def _vertical_bars(chart: Chart, series, width: float, font: str, stacked: bool)
     return d
 
 
-def _horizontal_bars(chart: Chart, series, width: float, font: str) -> Drawing:
-    n = len(chart.categories)
-    per_cat = 12 * len(series) + 8
-    plot_h = max(90, min(300, per_cat * n))
-    height = plot_h + LEGEND_H + 24
-    d = Drawing(width, height)
+def _horizontal_bars(chart: Chart, series, width: float, height: float, font: str) -> Drawing:
+    plot_h = height - LEGEND_H - 24
+    d = Drawing(width, height, initialFontName=font)
     bc = HorizontalBarChart()
     left = max(pdfmetrics.stringWidth(c, font, LABEL_SIZE) for c in chart.categories) + 12
     bc.x, bc.y = left, 16
     bc.width, bc.height = width - left - 40, plot_h
-    bc.data = [vals for _, vals in series]
+    # The first category on top, as read; within a category, the first series on top (a
+    # horizontal chart stacks a group's bars upwards, so the series go in reversed).
+    bc.data = [vals for _, vals in reversed(series)]
     bc.categoryAxis.categoryNames = list(chart.categories)
-    bc.categoryAxis.reverseDirection = True  # the first category on top, as read
+    bc.categoryAxis.reverseDirection = True
     bc.categoryAxis.strokeColor = GREY
     bc.categoryAxis.visibleTicks = False
+    size = max(5.0, min(LABEL_SIZE, 0.85 * plot_h / len(chart.categories)))  # many categories: smaller
     lab = bc.categoryAxis.labels
-    lab.fontName, lab.fontSize, lab.fillColor = font, LABEL_SIZE, INK
+    lab.fontName, lab.fontSize, lab.fillColor = font, size, INK
     lab.boxAnchor, lab.dx = "e", -4
     vmax = max(v for vals in bc.data for v in vals if v is not None)
     _value_axis(bc.valueAxis, vmax, chart.percent, font)
@@ -542,35 +665,42 @@ def _horizontal_bars(chart: Chart, series, width: float, font: str) -> Drawing:
     bc.groupSpacing = 6
     bc.barSpacing = 1
     for i in range(len(series)):
-        bc.bars[i].fillColor = PALETTE[i % len(PALETTE)]
+        bc.bars[i].fillColor = PALETTE[(len(series) - 1 - i) % len(PALETTE)]
         bc.bars[i].strokeColor = None
         bc.bars[i].strokeWidth = 0
     bc.barLabelFormat = lambda v: "" if v is None else _fmt_value(v, chart.percent)
     bc.barLabels.fontName = font
-    bc.barLabels.fontSize = 7.5
+    bc.barLabels.fontSize = min(7.5, size)
     bc.barLabels.fillColor = GREY
     bc.barLabels.boxAnchor = "w"
     bc.barLabels.nudge = 3
     d.add(bc)
-    d.add(_legend([(PALETTE[i % len(PALETTE)], name) for i, (name, _) in enumerate(series)], font, bc.x,
-                  height - 2))
+    d.add(_legend([(PALETTE[i % len(PALETTE)], name) for i, (name, _) in enumerate(series)], font, 0, height - 2))
     return d
 
 
-def _lines(chart: Chart, series, width: float, font: str) -> Drawing:
+class _LineKey(LineSwatch):
+    """A legend key for a line: a stroke through the middle of the swatch box."""
+
+    def draw(self) -> Line:
+        y = self.y + self.height / 2
+        return Line(self.x, y, self.x + self.width, y, strokeColor=self.strokeColor, strokeWidth=self.strokeWidth,
+                    strokeDashArray=self.strokeDashArray)
+
+
+def _lines(chart: Chart, series, width: float, height: float, font: str) -> Drawing:
     n = len(chart.categories)
-    height = CHART_HEIGHT
-    d = Drawing(width, height)
+    d = Drawing(width, height, initialFontName=font)
     lc = HorizontalLineChart()
     lc.x, lc.y = 44, 16
     lc.width, lc.height = width - lc.x - 8, height - 16 - LEGEND_H - 8
     lc.data = [vals for _, vals in series]
-    names, _ = _category_labels(list(chart.categories), lc.width / n, font)
+    names, size, _ = _category_labels(list(chart.categories), lc.width / n, font, thin=True)
     lc.categoryAxis.categoryNames = names
     lc.categoryAxis.strokeColor = GREY
     lc.categoryAxis.visibleTicks = False
     lab = lc.categoryAxis.labels
-    lab.fontName, lab.fontSize, lab.fillColor = font, LABEL_SIZE, INK
+    lab.fontName, lab.fontSize, lab.fillColor = font, size, INK
     lab.boxAnchor, lab.dy = "n", -3
     vmax = max(v for vals in lc.data for v in vals if v is not None)
     _value_axis(lc.valueAxis, vmax, chart.percent, font)
@@ -584,9 +714,12 @@ def _lines(chart: Chart, series, width: float, font: str) -> Drawing:
             lc.lines[i].strokeDashArray = [4, 3]  # a target is a reference, not a measurement
         if n <= 24:
             lc.lines[i].symbol = makeMarker("FilledCircle", size=4, fillColor=c, strokeColor=c)
-        pairs.append((c, name))
+        key = _LineKey()
+        key.strokeColor, key.strokeWidth = c, 2
+        key.strokeDashArray = lc.lines[i].strokeDashArray if name.startswith("目标") else None
+        pairs.append((key, name))
     d.add(lc)
-    d.add(_legend(pairs, font, lc.x, height - 2))
+    d.add(_legend(pairs, font, 0, height - 2))
     return d
 
 
@@ -602,8 +735,18 @@ def _missing(v: object) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v))
 
 
+_NUMBER = re.compile(r"^[+-]?[\d,]+(\.\d+)?%?$")
+
+
 def _numeric(v: object) -> bool:
+    """A number, or a number already formatted as text ("1,236", "98.0%")."""
+    if isinstance(v, str):
+        return bool(_NUMBER.match(v))
     return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _blank(v: object) -> bool:
+    return _missing(v) or v in ("", "—", "-")
 
 
 def _cell_text(v: object) -> str:
@@ -648,22 +791,25 @@ def column_widths(texts: list[list[str]], font: str, size: float, width: float) 
     return widths
 
 
-def _table_block(t: SlideTable, st: Styles) -> list[Flowable]:
+def _table_block(t: SlideTable, st: Styles) -> tuple[list[Flowable], float]:
+    """The table's caption and every row, and their height."""
     title = _p(f"{t.title}（共{len(t.rows)}行）", st.h2)
+    title_h = title.wrap(WIDTH, PAGE[1])[1] + st.h2.spaceBefore + st.h2.spaceAfter
     if not t.rows:
-        return [title, _p("无。", st.empty)]
+        empty = _p("无。", st.empty)
+        return [title, empty], title_h + empty.wrap(WIDTH, PAGE[1])[1]
     table = data_table(t, st)
+    _, h = table.wrap(WIDTH, PAGE[1])
     # Start on a new page when the table does not fit and little room is left (a header
     # and two rows alone at the foot of a page help nobody); otherwise split in place.
-    _, h = table.wrap(WIDTH, PAGE[1])
-    title.keepWithNext = True
-    return [CondPageBreak(min(h + 30, 150)), title, table]
+    # (Not keepWithNext: that would move every table longer than the rest of the page.)
+    return [CondPageBreak(min(title_h + h, TABLE_START)), title, table], title_h + h
 
 
 def data_table(t: SlideTable, st: Styles) -> LongTable:
     """Every row of ``t`` — the PDF has room — with the header repeated on each page."""
     texts = [list(t.columns)] + [[_cell_text(v) for v in r] for r in t.rows]
-    numeric = [all(_numeric(r[i]) or _missing(r[i]) for r in t.rows) and any(_numeric(r[i]) for r in t.rows)
+    numeric = [all(_numeric(r[i]) or _blank(r[i]) for r in t.rows) and any(_numeric(r[i]) for r in t.rows)
                for i in range(len(t.columns))]
     widths = column_widths(texts, st.font, st.cell.fontSize, WIDTH)
     data: list[list[object]] = [[_p(c, st.cell_head) for c in t.columns]]
@@ -680,17 +826,15 @@ def data_table(t: SlideTable, st: Styles) -> LongTable:
     for i, num in enumerate(numeric):
         if num:
             style.append(("ALIGN", (i, 0), (i, -1), "RIGHT"))
-    for ri, (row, row_texts) in enumerate(zip(t.rows, texts[1:]), start=1):
+    for row_texts in texts[1:]:
         cells: list[object] = []
-        for ci, (v, text) in enumerate(zip(row, row_texts)):
+        for ci, text in enumerate(row_texts):
             if numeric[ci]:
                 cells.append(text)  # a plain string: right-aligned by the table style
                 continue
             status = TABLE_STATUS.get(text)
             if status:
-                c = STATUS_COLOURS[status]
-                cells.append(Paragraph(f'<font color="{"#9E7100" if status == "pending" else c.hexval().replace("0x", "#")}">'
-                                       f"{escape(text)}</font>", st.cell))
+                cells.append(Paragraph(f'<font color="{STATUS_TEXT[status]}">{escape(text)}</font>', st.cell))
             else:
                 cells.append(_p(text, st.cell))
         data.append(cells)

@@ -1,7 +1,8 @@
 """The 代表建议 page as a user sees it (Streamlit's AppTest), in Chinese and in English: no
 exception, the KPI cards show the figures computed by hand from this module's own fixture
-warehouse (see tests/test_queries_formal.py), and on the demo warehouse 淮安区's
-区十八届人大二次会议 shows its 251 suggestions."""
+warehouse (see tests/test_queries_formal.py), a click on a bar narrows the lists, every
+export holds the rows on screen, and on the demo warehouse 淮安区's 区十八届人大二次会议
+shows its 251 suggestions."""
 
 from __future__ import annotations
 
@@ -11,11 +12,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.apptest import assert_no_problem, export_csv_rows, export_xlsx_frame, open_alone, open_app, select_points
+from tests.test_app_enterprise import page_links, screen_rows
 from tests.test_queries_formal import PHONE_TITLE, S1, S2, build_formal_warehouse
-from ui import i18n
 from warehouse.filters import Filters
 
-ROOT = Path(__file__).resolve().parent.parent
 PAGE = "views/formal.py"
 DEMO_SESSION = "区十八届人大二次会议"
 
@@ -41,41 +42,17 @@ def formal_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def open_page(db: Path, monkeypatch: pytest.MonkeyPatch, lang: str = "zh", **params: str) -> AppTest:
-    monkeypatch.setenv("OVERSIGHT_DB", str(db))
-    monkeypatch.chdir(ROOT)
-    # AppTest calls widgets' format_func outside a script run: give the process the language.
-    monkeypatch.setitem(i18n._state, "lang", lang)
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    if lang != "zh":
-        at.query_params["lang"] = lang
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    at.switch_page(PAGE).run()
-    return at
+    return open_app(db, monkeypatch, PAGE, lang, **params)
 
 
 def open_page_alone(db: Path, monkeypatch: pytest.MonkeyPatch, f: Filters, lang: str = "zh") -> AppTest:
     """The page on its own with the filters the router would hand it (for widget changes,
     which rerun the page itself)."""
-    monkeypatch.setenv("OVERSIGHT_DB", str(db))
-    monkeypatch.chdir(ROOT)
-    monkeypatch.setitem(i18n._state, "lang", lang)
-    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
-    at.session_state["_filters"] = f
-    at.session_state["lang"] = lang
-    return at.run()
+    return open_alone(db, monkeypatch, PAGE, f, lang)
 
 
 def kpis(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
-
-
-def assert_no_problem(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    prefixes = tuple(text.split("{")[0] for text in i18n.CATALOG["error.query"])
-    problems = [w.value for w in at.warning if w.value.startswith(prefixes)]
-    assert not problems, problems
 
 
 def sessions_widget(at: AppTest):
@@ -172,6 +149,103 @@ def test_all_districts_and_all_years_run_without_error(formal_db, monkeypatch):
     assert_no_problem(at)
     assert sessions_widget(at).value == [S1, S2]
     assert kpis(at)["建议件数"] == "14"
+
+
+def ids_of(at: AppTest, key: str) -> list[str]:
+    """The suggestion ids an export of the page would write."""
+    return [r[0] for r in export_csv_rows(at, key)[1:]]
+
+
+def test_selecting_a_department_narrows_the_lists_and_lists_its_suggestions(formal_db, monkeypatch):
+    at = open_page(formal_db, monkeypatch, district="测试区", year="2023")
+    assert ids_of(at, "fo_key") == ["F01", "F05", "F08"] and ids_of(at, "fo_overdue") == ["F05"]
+    at = select_points(at, "fo_pick_department_0", ["区住建局"])
+    assert_no_problem(at)
+    assert any("主办单位：区住建局" in m.value for m in at.markdown), "the selection is shown as a chip"
+    # 区住建局 in S1, by hand: F03, F04, F05 — of which F05 is key-supervised and overdue.
+    assert ids_of(at, "fo_selected") == ["F03", "F04", "F05"]
+    assert ids_of(at, "fo_key") == ["F05"] and ids_of(at, "fo_overdue") == ["F05"]
+    shown = {tuple(d.value["suggestion_id"]) for d in at.dataframe if "suggestion_id" in d.value.columns}
+    assert shown == {("F03", "F04", "F05"), ("F05",)}
+    assert "共3件建议符合图表中的选择。" in [c.value for c in at.caption]
+    # The way to the records: the district's suggestions of this department.
+    link = page_links(at)["查看明细记录"]
+    assert link == {"district": ["测试区"], "kind": ["formal_suggestions"], "year": ["2023"],
+                    "col.department": ["区住建局"]}
+    # The department chart still ranks every department, so others can be added.
+    assert [r[1] for r in export_csv_rows(at, "fo_departments")[1:]] == ["区教育局", "区住建局", "区民政局"]
+
+    at.button(key="fo_clear").click().run()
+    assert_no_problem(at)
+    assert "所选建议" not in [h.value for h in at.subheader]
+    assert ids_of(at, "fo_key") == ["F01", "F05", "F08"] and ids_of(at, "fo_overdue") == ["F05"]
+    assert "fo_clear" not in [b.key for b in at.button]
+    assert "col.department" not in page_links(at)["查看明细记录"]
+
+
+def test_a_result_and_a_department_selected_together_both_apply(formal_db, monkeypatch):
+    at = open_page(formal_db, monkeypatch, district="测试区", year="2023")
+    at = select_points(at, "fo_pick_result_0", ["A"])
+    assert_no_problem(at)
+    # Result A in S1: F01, F04, F06; key-supervised among them: F01; none is overdue.
+    assert ids_of(at, "fo_selected") == ["F01", "F04", "F06"] and ids_of(at, "fo_key") == ["F01"]
+    assert "图表中所选的建议里没有超期未答复的。" in [i.value for i in at.info]
+    assert any("办理结果：A 已解决或基本解决" in m.value for m in at.markdown)
+    at = select_points(at, "fo_pick_department_0", ["区住建局"])
+    assert_no_problem(at)
+    assert ids_of(at, "fo_selected") == ["F04"]
+    assert "重点督办" in " ".join(i.value for i in at.info)  # F04 is not key-supervised
+
+
+def test_selecting_a_reply_status_lists_those_suggestions(formal_db, monkeypatch):
+    at = open_page(formal_db, monkeypatch, "en", district="测试区", year="2023")
+    at = select_points(at, "fo_pick_reply_status_0", ["ON_TIME"])
+    assert_no_problem(at)
+    assert ids_of(at, "fo_selected") == ["F01", "F06", "F09", "F07"]  # by assignment date (F07: 11-30)
+    assert any("Reply：Replied within 3 months" in m.value for m in at.markdown)
+
+
+def test_the_list_exports_hold_the_rows_on_screen(formal_db, monkeypatch):
+    at = open_page(formal_db, monkeypatch, district="测试区", year="2023")
+    key_table = next(d for d in at.dataframe if "suggestion_id" in d.value.columns and d.value["key_supervised"].all())
+    rows = export_csv_rows(at, "fo_key")
+    assert rows[0] == ["建议编号", "标题", "主办单位", "领衔代表", "交办日期", "答复日期", "答复情况", "结果 · 反馈"]
+    assert rows[1:] == screen_rows(key_table)
+    assert rows[1][1] == PHONE_TITLE.replace("13812345678", "138****5678")  # masked as on screen
+    assert rows[1][4:] == ["2023-03-10", "2023-06-10", "3个月内答复", "A · 满意"]
+    overdue = next(d for d in at.dataframe
+                   if "days_overdue" in d.value.columns and d.value["days_overdue"].notna().all())
+    assert export_csv_rows(at, "fo_overdue")[1:] == screen_rows(overdue) == [
+        ["F05", "关于加装电梯的建议", "区住建局", "", "2023-03-10", "2023-06-10", "386"]]
+    meta, _ = export_xlsx_frame(at, "fo_key")
+    assert f"会议：{S1}" in meta
+
+    at = select_points(at, "fo_pick_feedback_0", ["SATISFIED"])
+    selected = next(d for d in at.dataframe if "suggestion_id" in d.value.columns
+                    and not d.value["key_supervised"].all())
+    rows = export_csv_rows(at, "fo_selected")
+    assert rows[1:] == screen_rows(selected) and [r[0] for r in rows[1:]] == ["F01", "F06", "F07"]
+    assert [r[0] for r in export_csv_rows(at, "fo_key")[1:]] == ["F01"]  # only the narrowed rows
+    meta, _ = export_xlsx_frame(at, "fo_key")
+    assert "图表选择：代表反馈：满意" in meta
+
+
+def test_every_chart_of_the_page_offers_its_rows(formal_db, monkeypatch):
+    at = open_page(formal_db, monkeypatch, district="测试区", year="2023")
+    assert export_csv_rows(at, "fo_results") == [
+        ["办理结果", "件数", "占比"], ["A 已解决或基本解决", "3", "0.42857142857142855"],
+        ["B 正在解决或列入计划解决", "2", "0.2857142857142857"], ["C 列入规划逐步解决", "1", "0.14285714285714285"],
+        ["D 因条件限制留作参考", "1", "0.14285714285714285"]]
+    reply = {r[0]: r[1] for r in export_csv_rows(at, "fo_reply")[1:]}
+    assert reply == {"3个月内答复": "4", "3—6个月内答复": "2", "超过6个月答复": "1", "未答复（未到期）": "0",
+                     "未答复（超3个月）": "0", "未答复（超6个月）": "1", "无交办日期": "1"}
+    assert [r[:2] for r in export_csv_rows(at, "fo_feedback")[1:]] == [["满意", "3"], ["基本满意", "2"],
+                                                                       ["不满意", "1"]]
+    ranked = export_csv_rows(at, "fo_departments")
+    assert ranked[0][:3] == ["名次", "主办单位", "建议件数"] and [r[:3] for r in ranked[1:]] == [
+        ["1", "区教育局", "4"], ["2", "区住建局", "3"], ["3", "区民政局", "2"]]
+    sessions = export_csv_rows(at, "fo_sessions")
+    assert [r[:3] for r in sessions[1:]] == [[S1, "2023-03-10", "9"], [S2, "2024-03-01", "4"]]
 
 
 # --- the demo warehouse ------------------------------------------------------------------

@@ -114,3 +114,97 @@ def test_demo_qingjiangpu_2023_shows_224_solved(demo_db, monkeypatch, lang):
     at = open_page(demo_db, monkeypatch, lang, district="清江浦区", year="2023")
     assert_no_problem(at)
     assert kpis(at)["年度解决问题" if lang == "zh" else "Solved in the year"] == "224"
+
+
+# --- drilling from the charts and exporting -------------------------------------------------
+
+from tests.apptest import export_csv_rows, export_xlsx_frame, open_app, select_points  # noqa: E402
+from warehouse.queries import micro as mi  # noqa: E402
+
+GRID = "mi_pick_town_0"  # category × town
+
+
+def chips(at: AppTest) -> list[str]:
+    return [m.value.split(": ", 1)[1].rstrip("]") for m in at.markdown
+            if "-badge[" in m.value and ":material/filter_alt:" in m.value]
+
+
+def overdue_ids(at: AppTest) -> list[str]:
+    return at.dataframe[0].value["suggestion_id"].tolist()
+
+
+def test_picking_a_town_in_the_grid_narrows_the_page_to_that_town(micro_db, monkeypatch):
+    at = open_app(micro_db, monkeypatch, PAGE, district="测试区", year="2024")
+    assert_no_problem(at)
+    at = select_points(at, GRID, [["甲街道", None]])  # the town's 合计 cell
+    assert_no_problem(at)
+    assert chips(at) == ["镇街：甲街道"]
+    # The same figures as the sidebar's town filter (test_micro_page_with_a_town_filter).
+    shown = kpis(at)
+    assert (shown["提交建议"], shown["已办结"], shown["超期未办结"], shown["办结用时中位数"]) == ("5", "2", "3", "2.5 天")
+    assert overdue_ids(at) == ["A11", "A7", "A9"]
+    # 甲街道's accepted items: A1 A2 A11 (区城管局), A7 (区卫健委).
+    assert [r[:2] for r in export_csv_rows(at, "mi_departments")[1:]] == [["区城管局", "3"], ["区卫健委", "1"]]
+    links = {p.proto.page: p.proto.query_string for p in at.get("page_link")}
+    assert "kind=micro_suggestions" in links["explore"]
+    at.button(key="mi_clear").click().run()
+    assert_no_problem(at)
+    assert not chips(at) and kpis(at)["提交建议"] == "12" and len(overdue_ids(at)) == 5
+
+
+def test_a_cell_picks_its_town_and_category_and_a_total_row_cell_the_category(micro_db, monkeypatch):
+    at = open_app(micro_db, monkeypatch, PAGE, district="测试区", year="2024")
+    at = select_points(at, GRID, [["甲街道", "URBAN"]])
+    assert_no_problem(at)
+    assert chips(at) == ["镇街：甲街道", "类别：城建交通"]
+    assert kpis(at)["提交建议"] == "3" and overdue_ids(at) == ["A9"]  # A1, A2, A9
+    at.button(key="mi_clear").click().run()
+    at = select_points(at, "mi_pick_town_1", [[None, "ENVIRONMENT"]])  # the 合计 row: every town
+    assert_no_problem(at)
+    assert chips(at) == ["类别：环境卫生"]
+    assert (kpis(at)["提交建议"], kpis(at)["已办结"]) == ("2", "2")  # A3, A4 of 乙镇
+    assert any("没有超期未办结" in s.value for s in at.success)
+
+
+def test_a_month_and_a_department_narrow_what_is_above_them(micro_db, monkeypatch):
+    at = open_app(micro_db, monkeypatch, PAGE, district="测试区", year="2024")
+    at = select_points(at, GRID, [["甲街道", None]])
+    at = select_points(at, "mi_pick_monthly_0", [12])
+    assert_no_problem(at)
+    assert chips(at) == ["镇街：甲街道", "月份：12月"]
+    assert overdue_ids(at) == ["A7", "A9"]
+    assert kpis(at)["提交建议"] == "2"
+    at = select_points(at, "mi_pick_dept_volume_0", ["区卫健委"])
+    assert_no_problem(at)
+    assert chips(at) == ["镇街：甲街道", "月份：12月", "承办单位：区卫健委"]
+    assert overdue_ids(at) == ["A7"] and kpis(at)["提交建议"] == "1"
+    meta, frame = export_xlsx_frame(at, "mi_overdue")
+    assert frame["建议编号"].tolist() == ["A7"]
+    assert "图表选择：月份 12月；承办单位 区卫健委" in meta and any("甲街道" in line for line in meta)
+
+
+def test_exports_hold_the_rows_on_screen(micro_db, monkeypatch):
+    at = open_app(micro_db, monkeypatch, PAGE, district="测试区", year="2024")
+    overdue = at.dataframe[0].value
+    rows = export_csv_rows(at, "mi_overdue")
+    assert rows[0] == ["建议编号", "镇街", "提交日期", "超期工作日", "状态", "承办单位", "内容", "类别", "已用工作日"]
+    assert [r[0] for r in rows[1:]] == overdue["suggestion_id"].tolist()
+    assert [int(r[3]) for r in rows[1:]] == overdue["days_late"].tolist()
+    assert [r[4] for r in rows[1:]] == overdue["status"].tolist()  # labels, as on screen
+    assert rows[2][6] == PHONE_ID_MASKED  # the export is masked like the screen
+    grid = export_csv_rows(at, "mi_category_town")
+    assert grid[0] == ["镇街", "类别", "件数"] and len(grid) - 1 == 3 * len(mi.CATEGORY_ORDER)
+    assert sum(int(r[2]) for r in grid[1:]) == 12
+    assert export_csv_rows(at, "mi_funnel")[1:] == [["提交", "12", "1", "1"], ["受理", "10", str(10 / 12), str(10 / 12)],
+                                                    ["交办", "9", "0.75", "0.9"], ["答复", "7", str(7 / 12), str(7 / 9)],
+                                                    ["办结", "6", "0.5", str(6 / 7)]]
+    at = select_points(at, GRID, [["乙镇", None]])
+    assert sum(int(r[3]) for r in export_csv_rows(at, "mi_monthly")[1:]) == 4  # 乙镇: A3 A4 A8 A12
+    # 乙镇 has nothing overdue: no list, so no export button for it.
+    assert any("没有超期未办结" in s.value for s in at.success)
+    assert "dl_csv_mi_overdue" not in download_keys(at) and "dl_csv_mi_monthly" in download_keys(at)
+
+
+def download_keys(at: AppTest) -> list[str]:
+    return [b.proto.id.rsplit("-", 1)[-1] if not getattr(b, "key", None) else b.key
+            for b in at.get("download_button")]

@@ -130,9 +130,14 @@ def test_the_needs_attention_list_has_three_colours_and_links_to_the_statutory_p
         {"page": "statutory", "params": {"district": ["测试区"], "year": ["2025"], "town": [town]}}
         for town in ("甲街道", "丙街道", "丙街道")
     ]
-    # every entry links to the page that explains it (micro-suggestions, rollout)
-    assert {x["page"] for x in links} == {"statutory", "micro", "rollout"}
+    # every entry links to the page that explains it (micro-suggestions, rollout), and an
+    # entry that names a town to the town's profile
+    assert {x["page"] for x in links} == {"statutory", "micro", "rollout", "town"}
     assert {"page": "micro", "params": {"district": ["测试区"], "year": ["2025"], "town": ["乙镇"]}} in links
+    assert [x["params"]["town"] for x in links if x["page"] == "town"] == [
+        ["丙街道"], ["乙镇"], ["甲街道"], ["丙街道"], ["丙街道"]]  # one per entry naming a town
+    assert all(x["params"]["district"] == ["测试区"] and x["params"]["year"] == ["2025"]
+               for x in links if x["page"] == "town")
 
 
 def test_links_keep_the_english_interface(fixture_db, monkeypatch):
@@ -150,7 +155,7 @@ def test_a_link_from_the_list_carries_the_filters_that_explain_the_entry(fixture
     # (Opening the statutory page itself through AppTest: see
     # rerun(); a real browser follows the link to /statutory with these filters.)
     at = open_overview(fixture_db, monkeypatch, district="测试区", year="2024")
-    link = at.get("page_link")[0].proto
+    link = next(p for p in at.get("page_link") if p.proto.page == "statutory").proto
     follow = open_overview(fixture_db, monkeypatch, **{k: v for k, v in parse_qs(link.query_string).items()})
     assert_no_problem(follow)
     assert follow.selectbox(key="f_district").value == "测试区"
@@ -263,9 +268,90 @@ def test_demo_overview_of_qingjiangpu_2023_shows_the_articles_figures(demo_db, m
     assert {k: got[metric_name(k, lang)] for k in article} == article
 
 
+def test_the_overview_offers_the_written_summary_to_copy(demo_db, monkeypatch):
+    """工作总结 on the overview: the same text as ``python -m reports summary``, in a code
+    block (which has a copy button), with the article's figures."""
+    import duckdb
+
+    from reports import summary
+    from warehouse.queries import common
+
+    at = open_overview(demo_db, monkeypatch, district="清江浦区", year="2023")
+    assert_no_problem(at)
+    codes = [c.value for c in at.code]
+    assert len(codes) == 1, codes
+    con = duckdb.connect(str(demo_db), read_only=True)
+    try:
+        as_of = common.data_as_of(con, "清江浦区")
+        expected = summary.summary_text(con, Filters(district="清江浦区", year=2023, as_of=as_of))
+    finally:
+        con.close()
+    assert codes[0] == expected
+    for figure in ("32次", "20次", "24次", "38场次", "228家", "428人次", "164条", "83条", "224件"):
+        assert figure in codes[0], figure
+
+
 def test_demo_overview_of_2025_names_the_towns_below_a_minimum(demo_db, monkeypatch):
     at = open_overview(demo_db, monkeypatch, district="清江浦区", year="2025")
     assert_no_problem(at)
     text = " ".join(m.value for m in at.markdown)
     assert "水渡口街道：镇人代会/街道代表议事会1次，低于法定最低2次" in text
     assert "和平镇：工作评议会0次，低于法定最低1次" in text
+
+
+# --- drilling from the by-town chart and exporting ------------------------------------------
+
+from tests.apptest import export_csv_rows, select_points  # noqa: E402
+from warehouse.queries import overview as ov  # noqa: E402
+
+TOWN_CHART = "ov_pick_town_0"
+
+
+def chips(at: AppTest) -> list[str]:
+    return [m.value for m in at.markdown if "-badge[" in m.value and ":material/filter_alt:" in m.value]
+
+
+def findings(at: AppTest) -> list[str]:
+    """The 需关注 entries on screen."""
+    return [m.value for m in at.markdown if m.value.startswith(":material/")]
+
+
+def test_picking_a_town_narrows_the_cards_the_list_and_the_trend(fixture_db, fixture_con, monkeypatch):
+    at = open_overview(fixture_db, monkeypatch, district="测试区", year="2025")
+    assert values(at)["参与人数"] == "195" and not chips(at)
+    at = select_points(at, TOWN_CHART, ["乙镇"])
+    assert_no_problem(at)
+    assert chips(at) == [":red-badge[:material/filter_alt: 镇街：乙镇]"]
+    got = values(at)
+    # The figures of the sidebar's town filter (test_the_town_filter_changes_the_overview) ...
+    assert (got["镇人代会/街道代表议事会"], got["参与人数"], got["走访企业"], got["三会达标率"]) == ("2", "104", "1", "100%")
+    # ... which are the headline query's with that town.
+    head = ov.headline_kpis(fixture_con, Filters(district="测试区", year=2025, towns=("乙镇",), as_of=dt.date(2025, 6, 30)))
+    assert float(got["参与人数"]) == head.set_index("kpi").loc["participants", "value"]
+    assert any("测试区（乙镇）" in c.value for c in at.caption)
+    assert len(findings(at)) == 2 and "乙镇：1件微建议超过7个工作日未办结" in findings(at)[0]
+    assert [r[0] for r in export_csv_rows(at, "ov_trend")[1:]] == ["2024", "2025"]
+    assert export_csv_rows(at, "ov_trend")[1:] == [["2024", "三会达标率", "0", "1"], ["2025", "三会达标率", "1", "1"]]
+    # The chart stays whole (it is where the town was picked); clearing restores the page.
+    assert len(export_csv_rows(at, "ov_by_town")) == 4
+    at.button(key="ov_clear").click()
+    rerun(at)
+    assert_no_problem(at)
+    assert values(at)["参与人数"] == "195" and not chips(at) and len(findings(at)) == 6
+
+
+def test_exports_hold_the_rows_on_screen(fixture_db, monkeypatch):
+    at = open_overview(fixture_db, monkeypatch, district="测试区", year="2025")
+    # The by-town chart of the default indicator (compliance), highest first: only 乙镇 meets both minimums.
+    assert export_csv_rows(at, "ov_by_town") == [["镇街", "三会达标率"], ["乙镇", "1"], ["甲街道", "0"], ["丙街道", "0"]]
+    kpi_rows = export_csv_rows(at, "ov_kpis")
+    assert kpi_rows[0] == ["指标", "本期", "上年同期/上年", "目标"] and len(kpi_rows) - 1 == len(at.metric) == 14
+    shown = values(at)
+    assert {r[0]: r[1] for r in kpi_rows[1:]}["参与人数"] == shown["参与人数"]
+    att = export_csv_rows(at, "ov_attention")
+    assert len(att) - 1 == len(findings(at)) == 6
+    assert [r[1] for r in att[1:]] == [f.split("] ", 1)[1] for f in findings(at)]  # the same messages, in order
+    at = select_points(at, TOWN_CHART, ["丙街道"])  # a town at 0 can still be picked (its dot)
+    assert_no_problem(at)
+    assert {r[3] for r in export_csv_rows(at, "ov_attention")[1:]} <= {"丙街道", ""}
+    assert {r[0]: r[1] for r in export_csv_rows(at, "ov_kpis")[1:]}["参与人数"] == "0"

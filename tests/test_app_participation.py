@@ -128,3 +128,105 @@ def test_demo_qingjiangpu_2023_shows_the_articles_publicity_month(demo_db, monke
     assert len(table) == QJP_TOWNS and table["town"].is_unique
     assert (table["events"] >= 1).all() and table["events"].sum() == 38
     assert table["participants"].sum() == 1236
+
+
+# --- drilling from the charts and exporting -------------------------------------------------
+
+from tests.apptest import export_csv_rows, export_xlsx_frame, open_app, select_points  # noqa: E402
+
+TOWN_CHART = "pa_pick_town_0"  # the town × month grid
+# 乙镇 2024 (Y1, Y2, P2): the figures of the sidebar's town filter (see above).
+YI_KPIS = {"活动场次": "3", "参与人次": "108", "宣讲活动场次": "1", "宣讲参与人次": "28", "开展宣讲的镇街": "1 / 1"}
+
+
+def chips(at: AppTest) -> list[str]:
+    return [m.value for m in at.markdown if "-badge[" in m.value and ":material/filter_alt:" in m.value]
+
+
+def table_rows(at: AppTest, key: str) -> list[list[str]]:
+    """The rows of an export as the CSV would hold them (header left off)."""
+    return export_csv_rows(at, key)[1:]
+
+
+def test_picking_a_town_in_the_grid_narrows_the_rest_of_the_page(fixture_db, monkeypatch):
+    at = open_app(fixture_db, monkeypatch, PAGE, district="测试区", year="2024")
+    assert_no_problem(at)
+    assert kpis(at)["活动场次"] == "13" and not chips(at)
+    at = select_points(at, TOWN_CHART, ["乙镇"])
+    assert_no_problem(at)
+    # The cards are those of the page filtered to 乙镇, the publicity table lists 乙镇 only.
+    assert kpis(at) == YI_KPIS
+    assert at.dataframe[-1].value["town"].tolist() == ["乙镇"]
+    assert chips(at) == [":red-badge[:material/filter_alt: 镇街：乙镇]"]
+    links = {p.proto.page: p.proto.query_string for p in at.get("page_link")}
+    assert "town=%E4%B9%99%E9%95%87" in links["town"] and "kind=activities" in links["explore"]
+    # The grid itself is not narrowed (it is where the town was picked).
+    assert len(table_rows(at, "pa_town_month")) == 3 * 12
+    at.button(key="pa_clear").click().run()
+    assert_no_problem(at)
+    assert kpis(at)["活动场次"] == "13" and not chips(at)
+    assert len(at.dataframe[-1].value) == 3
+
+
+def test_picking_a_town_in_a_publicity_chart_narrows_the_table_and_the_cards(fixture_db, monkeypatch):
+    at = open_app(fixture_db, monkeypatch, PAGE, district="测试区", year="2024")
+    at = select_points(at, "pa_pick_pub_events_0", ["甲街道"])
+    assert_no_problem(at)
+    # 甲街道 2024: J1–J4 and P1, 17 + 17 + 22 + 30 + 36 participants.
+    assert kpis(at) == {"活动场次": "5", "参与人次": "122", "宣讲活动场次": "1", "宣讲参与人次": "36",
+                        "开展宣讲的镇街": "1 / 1"}
+    assert table_rows(at, "pa_publicity_table") == [["甲街道", "1", "1", "36", "36"]]
+
+
+def test_a_bar_of_the_monthly_chart_picks_its_month_and_kind(fixture_db, monkeypatch):
+    at = open_app(fixture_db, monkeypatch, PAGE, district="测试区", year="2024")
+    at = select_points(at, "pa_pick_monthly_0", [[3, "PUBLICITY"]])
+    assert_no_problem(at)
+    assert chips(at) == [":red-badge[:material/filter_alt: 月份：3月]", ":red-badge[:material/filter_alt: 类型：宣讲活动]"]
+    # Publicity in March 2024: P1 (2 3 1 30) and P2 (1 2 0 25).
+    assert kpis(at) == {"活动场次": "2", "参与人次": "64", "宣讲活动场次": "2", "宣讲参与人次": "64",
+                        "开展宣讲的镇街": "2 / 3"}
+    assert [r[:2] for r in table_rows(at, "pa_groups")] == [["人大代表", "3"], ["选民代表", "5"],
+                                                            ["基层社会工作者", "1"], ["群众", "55"]]
+    meta, _ = export_xlsx_frame(at, "pa_groups")
+    assert "图表选择：月份 3月；类型 宣讲活动" in meta
+    # No town was picked: the publicity table keeps every town.
+    assert len(at.dataframe[-1].value) == 3
+
+
+def test_exports_hold_the_rows_on_screen_and_only_the_picked_ones(fixture_db, monkeypatch):
+    at = open_app(fixture_db, monkeypatch, PAGE, district="测试区", year="2024")
+    table = at.dataframe[-1].value
+    rows = export_csv_rows(at, "pa_publicity_table")
+    assert rows[0] == ["镇街", "宣讲场次", "其中3月", "参与人次", "其中3月人次"]
+    assert rows[1:] == [[str(v) for v in r] for r in table.itertuples(index=False)]
+    # The grid's export: one row per town and month, the month as shown.
+    grid = table_rows(at, "pa_town_month")
+    assert len(grid) == 36 and grid[2] == ["甲街道", "3月", "2", "53"]  # J1 (17) and P1 (36)
+    assert sum(int(r[2]) for r in grid) == 13
+    monthly = export_csv_rows(at, "pa_monthly")
+    assert monthly[0] == ["年度", "月份", "类型", "场次", "参与人次"]
+    assert sum(int(r[3]) for r in monthly[1:]) == 13
+    at = select_points(at, TOWN_CHART, ["乙镇"])
+    assert table_rows(at, "pa_publicity_table") == [["乙镇", "1", "1", "28", "28"]]
+    assert sum(int(r[3]) for r in table_rows(at, "pa_monthly")) == 3
+    meta, frame = export_xlsx_frame(at, "pa_venues")
+    assert any("乙镇" in line for line in meta)  # the picked town is in the filters line
+    assert frame["场次"].sum() == 3
+
+
+def test_drilling_works_in_english(fixture_db, monkeypatch):
+    at = open_app(fixture_db, monkeypatch, PAGE, lang="en", district="测试区", year="2024")
+    at = select_points(at, TOWN_CHART, ["乙镇"])
+    assert_no_problem(at)
+    assert kpis(at)["Events"] == "3"
+    assert chips(at) == [":red-badge[:material/filter_alt: Town：乙镇]"]
+    assert export_csv_rows(at, "pa_publicity_table")[0][:2] == ["Town", "Events"]
+
+
+def test_without_a_year_the_monthly_bars_pick_a_kind(fixture_db, monkeypatch):
+    at = open_page_alone(fixture_db, monkeypatch, Filters(district="测试区", as_of=dt.date(2025, 6, 30)))
+    at = select_points(at, "pa_pick_monthly_0", [["WORK_REVIEW"]])
+    assert_no_problem(at)
+    assert chips(at) == [":red-badge[:material/filter_alt: 类型：工作评议会]"]
+    assert kpis(at)["活动场次"] == "5"  # J3, J6, Y5, B4, B5

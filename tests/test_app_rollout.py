@@ -2,7 +2,8 @@
 exception, the headline cards show the hand-computed figures of the rollout fixture
 (``test_queries_rollout``), the verdict says ahead / behind / no plan, and on the demo
 warehouse 清江浦区 shows 13 of 16 towns covered on 2026-10-31 against a 2026 target of 16,
-淮安区 11 of 15."""
+淮安区 11 of 15; a click on a town's tile narrows the town table, and every export holds the
+rows on screen."""
 
 from __future__ import annotations
 
@@ -11,11 +12,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.apptest import assert_no_problem, export_csv_rows, export_xlsx_frame, open_alone, open_app, select_points
+from tests.test_app_enterprise import page_links, screen_rows
 from tests.test_queries_rollout import AHEAD, AS_OF, BEHIND, NOPLAN, build_rollout_warehouse
-from ui import i18n
 from warehouse.filters import Filters
 
-ROOT = Path(__file__).resolve().parent.parent
 PAGE = "views/rollout.py"
 
 # 超前区 2025 (to 06-30), by hand (see test_queries_rollout): 3 of 4 covered, target 3, 1
@@ -30,29 +31,11 @@ AHEAD_2025 = {
 
 
 def open_page(db: Path, monkeypatch: pytest.MonkeyPatch, lang: str = "zh", **params: str) -> AppTest:
-    monkeypatch.setenv("OVERSIGHT_DB", str(db))
-    monkeypatch.chdir(ROOT)
-    # AppTest calls widgets' format_func outside a script run: give the process the language.
-    monkeypatch.setitem(i18n._state, "lang", lang)
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    if lang != "zh":
-        at.query_params["lang"] = lang
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    at.switch_page(PAGE).run()
-    return at
+    return open_app(db, monkeypatch, PAGE, lang, **params)
 
 
 def kpis(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
-
-
-def assert_no_problem(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    prefixes = tuple(text.split("{")[0] for text in i18n.CATALOG["error.query"])
-    problems = [w.value for w in at.warning if w.value.startswith(prefixes)]
-    assert not problems, problems
 
 
 def town_table(at: AppTest):
@@ -147,14 +130,90 @@ def test_before_the_plan_year_the_verdict_calls_for_a_start_not_a_failure(rollou
     # 超前区 seen at the end of 2023 (no site yet) faces its 2024 target of 1 with nothing
     # started: a warning to start, not an error. (2023 is not a year of the fixture's data,
     # so the page is run on its own with the filters the router would hand it.)
-    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
-    monkeypatch.setenv("OVERSIGHT_DB", str(rollout_db))
-    monkeypatch.chdir(ROOT)
-    monkeypatch.setitem(i18n._state, "lang", "zh")
-    at.session_state["_filters"] = Filters(district=AHEAD, year=2023, as_of=AS_OF)
-    at.session_state["lang"] = "zh"
-    at.run()
+    at = open_alone(rollout_db, monkeypatch, PAGE, Filters(district=AHEAD, year=2023, as_of=AS_OF))
     assert_no_problem(at)
     assert any("距2024年目标（1个）还差 1 个镇街" in w.value for w in at.warning)
     assert not at.error
     assert town_table(at)["status"].tolist() == ["red"] * 4
+
+
+# --- drilling and exports -----------------------------------------------------------------
+
+
+def shown_table(at: AppTest):
+    return at.dataframe[-1]
+
+
+def test_a_town_picked_on_the_tiles_narrows_the_table_and_offers_its_profile(rollout_db, monkeypatch):
+    at = open_page(rollout_db, monkeypatch, district=AHEAD, year="2025")
+    at = select_points(at, f"ro_{AHEAD}_pick_town_0", ["甲四镇"])
+    assert_no_problem(at)
+    # 甲四镇 by hand: A4 BUILT (started 2025-01-05, built 2025-06-10), amber — the district can
+    # still meet its target.
+    table = town_table(at)
+    assert table[["town", "site_id", "stage", "status"]].values.tolist() == [["甲四镇", "A4", "BUILT", "amber"]]
+    assert any("镇街：甲四镇" in m.value for m in at.markdown), "the selection is shown as a chip"
+    links = page_links(at)
+    assert links["打开甲四镇画像"] == {"district": [AHEAD], "town": ["甲四镇"], "year": ["2025"]}
+    assert links["查看明细记录"]["kind"] == ["practice_sites"]
+    # The district's figures and tiles do not move: the plan is the district's.
+    assert kpis(at)["已覆盖镇街"] == "3 / 4"
+    assert len(export_csv_rows(at, f"ro_tiles_{AHEAD}")) == 1 + 4
+
+    at = select_points(at, f"ro_{AHEAD}_pick_town_0", ["甲四镇", "甲一街道"])
+    assert town_table(at)["town"].tolist() == ["甲一街道", "甲四镇"] and not page_links(at)
+
+    at.button(key=f"ro_{AHEAD}_clear").click().run()
+    assert_no_problem(at)
+    assert town_table(at)["town"].tolist() == ["甲一街道", "甲二街道", "甲三镇", "甲四镇"]
+    assert not page_links(at)
+
+
+def test_a_town_without_dates_shows_empty_cells_not_none(rollout_db, monkeypatch):
+    # Regression: the blank dates of 乙三镇 (a planned site) showed as "None".
+    at = open_page(rollout_db, monkeypatch, district=BEHIND, year="2025")
+    table = shown_table(at)
+    visible = list(table.proto.column_order)
+    row = table.value.set_index("town").loc["乙三镇"]
+    dates = [c for c in visible if c.endswith("_on_text")]
+    assert len(dates) == 3 and [row[c] for c in dates] == ["", "", ""]
+    assert "None" not in {str(row[c]) for c in visible if c != "town"}
+    first = table.value.set_index("town").loc["乙一街道"]
+    assert [first[c] for c in dates] == ["2024-01-15", "2024-04-01", "2024-05-20"]
+
+
+def test_the_town_export_holds_the_rows_on_screen(rollout_db, monkeypatch):
+    at = open_page(rollout_db, monkeypatch, district=BEHIND, year="2025")
+    rows = export_csv_rows(at, f"ro_towns_{BEHIND}")
+    assert rows[0] == ["镇街", "状态", "阶段", "最优实践点", "特色主题", "启动", "建成", "验收", "宣传屏", "公示栏",
+                       "代表工作室", "议事厅", "教育阵地", "评分", "实践点数"]
+    screen = screen_rows(shown_table(at))
+    # As on screen, but the status without its dot ("● 已覆盖" -> "已覆盖").
+    assert [[r[0], r[1].removeprefix("● "), *r[2:]] for r in screen] == rows[1:]
+    assert rows[1:] == [
+        ["乙一街道", "已覆盖", "验收通过", "乙一实践点", "老街", "2024-01-15", "2024-04-01", "2024-05-20", "✓", "✓", "✗",
+         "✗", "✗", "69.5", "1"],
+        ["乙二镇", "滞后", "试点", "乙二实践点", "渔业", "2025-04-01", "", "", "✗", "✗", "✗", "✗", "✗", "72", "1"],
+        ["乙三镇", "滞后", "规划", "乙三实践点", "林业", "", "", "", "—", "—", "—", "—", "—", "", "1"]]
+    meta, records = export_xlsx_frame(at, f"ro_towns_{BEHIND}")
+    assert records["启动"].iloc[0].date().isoformat() == "2024-01-15"  # a date cell
+
+    at = select_points(at, f"ro_{BEHIND}_pick_town_0", ["乙二镇"])
+    rows = export_csv_rows(at, f"ro_towns_{BEHIND}")
+    assert [r[0] for r in rows[1:]] == ["乙二镇"] == [r[0] for r in screen_rows(shown_table(at))]
+    meta, _ = export_xlsx_frame(at, f"ro_towns_{BEHIND}")
+    assert "图表所选镇街：乙二镇" in meta
+
+
+def test_the_burnup_export_holds_its_months(rollout_db, monkeypatch):
+    at = open_page(rollout_db, monkeypatch, district=BEHIND, year="2025")
+    rows = export_csv_rows(at, f"ro_burnup_{BEHIND}")
+    assert rows[0] == ["月份", "已覆盖", "建成待验收", "计划目标", "计划阶段", "纳入统计镇街数", "进度推算"]
+    by_month = {r[0]: r[1:] for r in rows[1:]}
+    # 乙一 built 2024-04-01, accepted 2024-05-20: built in April, covered from May 2024; the
+    # 2024 target is 1 (试点示范).
+    assert by_month["2024-03-31"][:4] == ["0", "0", "1", "试点示范"]
+    assert by_month["2024-04-30"][:2] == ["0", "1"]
+    assert by_month["2024-05-31"][:2] == ["1", "0"]
+    assert by_month["2025-06-30"][:4] == ["1", "0", "3", "深化完善"]
+    assert by_month["2025-12-31"][:2] == ["", ""]  # after the cut-off: no count, only the plan

@@ -2,7 +2,8 @@
 exception, the network cards show the hand-computed figures of the fixture
 (``test_queries_sites``), the comparison takes two to four sites, and on the demo
 warehouse 淮安区 2023 has 16 代表之家, 72 联络站, 23 联系点/工作室 and 5 upgraded
-stations, and 清江浦区 2023 shows the article's four sites with their themes."""
+stations, and 清江浦区 2023 shows the article's four sites with their themes; a town picked in
+the network chart narrows the rest of the page, and every export holds the rows on screen."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.test_app_rollout import assert_no_problem, kpis, open_page as _open
+from tests.apptest import assert_no_problem, export_csv_rows, export_xlsx_frame, open_app, select_points
+from tests.test_app_enterprise import page_links, screen_rows
 from tests.test_queries_rollout import AHEAD, build_rollout_warehouse
 
 PAGE = "views/sites.py"
@@ -20,9 +22,11 @@ KEYS = {"zh": ("代表之家", "代表联络站", "代表联系点/工作室", "
 
 
 def open_page(db: Path, monkeypatch: pytest.MonkeyPatch, lang: str = "zh", **params: str) -> AppTest:
-    at = _open(db, monkeypatch, lang, **params)  # opens the rollout page first, then:
-    at.switch_page(PAGE).run()
-    return at
+    return open_app(db, monkeypatch, PAGE, lang, **params)
+
+
+def kpis(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
 
 
 def network(at: AppTest, lang: str) -> tuple[str, ...]:
@@ -100,3 +104,76 @@ def test_demo_qingjiangpu_2023_shows_the_four_sites_of_the_article_with_their_th
     text = " ".join(m.value for m in at.markdown)
     for _, theme in ARTICLE_SITES.values():
         assert theme in text  # on the cards (一地一特色)
+
+
+# --- drilling and exports -----------------------------------------------------------------
+
+
+def ranking_element(at: AppTest):
+    return next(df for df in at.dataframe if "star_text" in df.value.columns)
+
+
+def test_a_town_picked_in_the_network_narrows_the_rest_of_the_page(sites_db, monkeypatch):
+    at = open_page(sites_db, monkeypatch, district=AHEAD, year="2024")
+    at = select_points(at, "si_pick_town_0", ["甲二街道"])
+    assert_no_problem(at)
+    # 甲二街道 at the end of 2024, by hand: a home, a liaison station (upgraded only in 2025)
+    # and a contact point; its site A2 keeps its rank 1 of the district.
+    assert network(at, "zh") == ("1", "1", "1", "0")
+    assert "2024年没有阵地升级为实践点。" in [i.value for i in at.info]
+    assert ranking_element(at).value[["site_id", "rank"]].values.tolist() == [["A2", 1]]
+    card_titles = [m.value for m in at.markdown if m.value.startswith("**甲") and m.value.endswith("实践点**")]
+    assert card_titles == ["**甲二实践点**"]
+    assert any("镇街：甲二街道" in m.value for m in at.markdown), "the selection is shown as a chip"
+    links = page_links(at)
+    assert links["打开甲二街道画像"] == {"district": [AHEAD], "town": ["甲二街道"], "year": ["2024"]}
+    assert links["查看明细记录"]["kind"] == ["stations"]
+    # The comparison still offers every site; the chart every town.
+    assert at.multiselect(key="si_compare").options == ["甲二实践点（甲二街道）", "甲一实践点（甲一街道）",
+                                                        "甲三实践点（甲三镇）"]
+    assert [r[0] for r in export_csv_rows(at, "si_network")[1:]] == ["甲一街道", "甲二街道", "甲三镇", "甲四镇"]
+    assert [r[0] for r in export_csv_rows(at, "si_towns")[1:]] == ["甲二街道"]
+
+    at.button(key="si_clear").click().run()
+    assert_no_problem(at)
+    assert network(at, "zh") == ("2", "3", "2", "1")
+    assert ranking_element(at).value["site_id"].tolist() == ["A2", "A1a", "A3"]
+
+
+def test_a_site_keeps_its_district_rank_when_its_town_is_picked(sites_db, monkeypatch):
+    at = open_page(sites_db, monkeypatch, "en", district=AHEAD, year="2024")
+    at = select_points(at, "si_pick_town_0", ["甲三镇"])
+    assert_no_problem(at)
+    # A3 scores 80 like A1a: both second of the district, and A3 stays second alone.
+    assert ranking_element(at).value[["site_id", "rank"]].values.tolist() == [["A3", 2]]
+    assert network(at, "en") == ("0", "0", "0", "0")
+
+
+def test_the_ranking_export_holds_the_rows_on_screen(sites_db, monkeypatch):
+    at = open_page(sites_db, monkeypatch, district=AHEAD, year="2025")
+    rows = export_csv_rows(at, "si_ranking")
+    assert rows[0] == ["名次", "星级", "实践点", "镇街", "特色主题", "阶段", "五项配置", "评分"]
+    assert rows[1:] == screen_rows(ranking_element(at)) and len(rows) == 1 + 5
+    assert rows[1] == ["1", "★★★★★", "甲一新实践点", "甲一街道", "数字人大", "试点", "1 / 5", "95"]
+    at = select_points(at, "si_pick_town_0", ["甲一街道"])
+    rows = export_csv_rows(at, "si_ranking")
+    assert rows[1:] == screen_rows(ranking_element(at)) and [r[:3] for r in rows[1:]] == [
+        ["1", "★★★★★", "甲一新实践点"], ["3", "★★★★", "甲一实践点"]]
+    meta, records = export_xlsx_frame(at, "si_ranking")
+    assert "图表所选镇街：甲一街道" in meta and len(records) == 2
+
+
+def test_every_chart_and_list_of_the_page_offers_its_rows(sites_db, monkeypatch):
+    at = open_page(sites_db, monkeypatch, district=AHEAD, year="2024")
+    network_rows = export_csv_rows(at, "si_network")
+    assert network_rows[0][:5] == ["镇街", "代表之家", "代表联络站", "代表联系点", "代表工作室"]
+    assert network_rows[1][:5] == ["甲一街道", "1", "2", "0", "1"]
+    upgraded = export_csv_rows(at, "si_upgraded")
+    assert upgraded == [["阵地名称", "镇街", "类型", "升级日期", "特色主题"],
+                        ["甲一老街联络站", "甲一街道", "代表联络站", "2024-12-31", "议事协商"]]
+    sites = export_csv_rows(at, "si_sites")
+    assert [r[0] for r in sites[1:]] == ["甲二实践点", "甲一实践点", "甲三实践点"]
+    # A2's education item is blank: absent, as on its card.
+    assert sites[1][4:9] == ["✓", "✓", "✗", "✓", "✗"] and sites[1][-3:] == ["2024-03-01", "2024-09-15", ""]
+    compared = export_csv_rows(at, "si_compare")
+    assert [r[0] for r in compared[1:]] == ["甲二实践点", "甲一实践点"]  # the two chosen by default

@@ -589,3 +589,151 @@ def test_new_load_shows_after_rerun(chromium, demo_db: Path, tmp_path: Path) -> 
         else:
             assert overview_after == overview_before + 1, \
                 f"overview 工作评议会: {overview_before} before the load, {overview_after} after"
+
+
+# -- drill-down, presentation mode and upload (issues 6, 7, 8) ---------------------------
+
+COMPARE = next((p for p in PAGES if p.url_path == "compare"), None)
+TOWN = next((p for p in PAGES if p.url_path == "town"), None)
+PRESENT = next((p for p in PAGES if p.url_path == "present"), None)
+DATA = next((p for p in PAGES if p.url_path == "data"), None)
+
+
+def _click_first_bar(v: Visit) -> None:
+    """Click the first bar of the first selectable chart on the page (a real mouse click
+    on the SVG, as a user does)."""
+    bar = v.page.locator('[data-testid="stPlotlyChart"] .trace.bars .point path').first
+    bar.wait_for(state="visible", timeout=20000)
+    bar.scroll_into_view_if_needed()
+    box = bar.bounding_box()
+    assert box and box["width"] > 0 and box["height"] > 0, f"the first bar has no area: {box}"
+    v.page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] - min(3, box["height"] / 2))
+    v.page.wait_for_timeout(500)
+    v.wait_idle()
+
+
+@pytest.mark.skipif(COMPARE is None or TOWN is None, reason="no compare/town page in dashboard.py")
+def test_drill_path_chart_to_town_to_records(chromium, server: Server) -> None:
+    """The analyst's way down, clicked end to end: a bar of the town ranking → the
+    selection chip and the links → the town's profile (the town in its title and in the
+    URL) → its records in the explorer."""
+    with visit(chromium, server, viewport={"width": 1440, "height": 900}) as v:
+        v.open(page_url(server.base, COMPARE))
+        _click_first_bar(v)
+        link = v.page.locator('[data-testid="stPageLink"] a', has_text="画像").first
+        link.wait_for(state="visible", timeout=20000)
+        chips = v.page.locator('[data-testid="stMain"]').inner_text()
+        assert "已选" in chips, f"no selection chip after clicking a bar:\n{chips[:1500]}"
+        town = re.fullmatch(r"打开(.+)画像", link.inner_text().strip().splitlines()[-1].strip())
+        assert town, f"unexpected drill link text {link.inner_text()!r}"
+        town = town.group(1)
+        v.screenshot(SHOTS / "drill-compare-selected.png")
+        v.assert_clean("compare after a bar click")
+
+        link.click()
+        v.page.wait_for_timeout(500)
+        v.wait_idle()
+        href = v.page.evaluate("() => document.location.href")
+        query = urllib.parse.parse_qs(urllib.parse.urlparse(href).query)
+        assert urllib.parse.urlparse(href).path == TOWN.href, href
+        assert query.get("town") == [town], f"the town profile's URL does not name {town}: {href}"
+        heading = v.page.locator('[data-testid="stMain"] h1').first.inner_text()
+        assert town in heading, f"the town profile's title {heading!r} does not name {town}"
+        v.screenshot(SHOTS / "drill-town.png")
+        v.assert_clean(f"town profile of {town}")
+
+        records = v.page.locator('[data-testid="stPageLink"] a', has_text="明细").first
+        records.wait_for(state="visible", timeout=20000)
+        records.click()
+        v.page.wait_for_timeout(500)
+        v.wait_idle()
+        href = v.page.evaluate("() => document.location.href")
+        assert urllib.parse.urlparse(href).path == "/explore", href
+        assert urllib.parse.parse_qs(urllib.parse.urlparse(href).query).get("town") == [town], href
+        assert v.page.locator('[data-testid="stDataFrame"]').count(), "the record explorer shows no table"
+        v.screenshot(SHOTS / "drill-explore.png")
+        v.assert_clean(f"records of {town}")
+
+
+@pytest.mark.skipif(PRESENT is None, reason="no present page in dashboard.py")
+def test_presentation_slides_at_projector_size(chromium, server: Server) -> None:
+    """Three slides of 汇报模式 at 1920×1080: the slide number in the URL opens that
+    slide, the sidebar is hidden, nothing sticks out of the screen sideways, and the
+    "next" button moves to the following slide (and says so in the URL)."""
+    with visit(chromium, server, viewport={"width": 1920, "height": 1080}) as v:
+        for n in (1, 2, 5):
+            v.open(page_url(server.base, PRESENT, slide=str(n)))
+            text = v.main_text(4000)
+            assert f"{n} / " in text or f"{n}/" in text, f"slide {n}: no slide number on the page:\n{text[:800]}"
+            wide = v.page.evaluate("() => document.scrollingElement.scrollWidth > window.innerWidth + 1")
+            assert not wide, f"slide {n} scrolls sideways at 1920×1080"
+            sidebar = v.page.evaluate("""() => { const s = document.querySelector('[data-testid="stSidebar"]');
+                return !!s && s.getBoundingClientRect().width > 50 && s.getBoundingClientRect().right > 0; }""")
+            assert not sidebar, f"slide {n}: the sidebar is showing in presentation mode"
+            v.page.screenshot(path=str(SHOTS / f"present-slide{n}-1920.png"))
+            v.assert_clean(f"presentation slide {n}")
+        nxt = v.page.locator('.st-key-pr_next button').first
+        nxt.click()
+        v.page.wait_for_timeout(500)
+        v.wait_idle()
+        href = v.page.evaluate("() => document.location.href")
+        assert urllib.parse.parse_qs(urllib.parse.urlparse(href).query).get("slide") == ["6"], href
+        v.assert_clean("presentation after 'next'")
+
+
+UPLOAD_TOWN = "柳树湾街道"
+
+
+@pytest.mark.skipif(DATA is None, reason="no data page in dashboard.py")
+def test_upload_through_the_page_shows_the_new_figure(chromium, demo_db: Path, tmp_path: Path) -> None:
+    """A clerk hands a workbook to 数据管理 through the browser's file chooser: one good
+    工作评议会 row and one with an impossible date. The report names the rejected row;
+    nothing changes until 确认导入; after it, the overview's 工作评议会 figure is one more."""
+    from tests.conftest import ACTIVITY_HEADER, write_xlsx
+
+    db = tmp_path / "wh" / "oversight.duckdb"
+    db.parent.mkdir()
+    shutil.copy2(demo_db, db)
+    book = write_xlsx(tmp_path / "in" / "上传测试.xlsx", {"活动": [
+        ACTIVITY_HEADER,
+        ["BROWSER-UP-1", "工作评议会", "清江浦区", UPLOAD_TOWN, "2023-12-21", 5, 20],
+        ["BROWSER-UP-2", "工作评议会", "清江浦区", UPLOAD_TOWN, "2023-13-01", 5, 20],
+    ]})
+    with running_server(db, tmp_path / "server.log") as srv, \
+            visit(chromium, srv, viewport={"width": 1440, "height": 900}) as v:
+        v.open(page_url(srv.base, DEFAULT_PAGE))
+        before = _as_int(_metric(v, "工作评议会"))
+        assert before is not None, f"no 工作评议会 KPI on the overview:\n{v.main_text()}"
+        v.errors.clear()
+
+        v.open(page_url(srv.base, DATA))
+        with v.page.expect_file_chooser() as chooser:
+            v.page.locator('[data-testid="stFileUploaderDropzone"] button').first.click()
+        chooser.value.set_files(str(book))
+        v.page.locator('[data-testid="stMain"]').get_by_text("拒绝 1 行").first.wait_for(timeout=30000)
+        v.wait_idle()
+        text = v.main_text(6000)
+        assert "2023-13-01" in text or "13" in text, text
+        v.screenshot(SHOTS / "data-upload-report.png")
+        v.assert_clean("data page with the validation report")
+
+        v.open(page_url(srv.base, DEFAULT_PAGE))
+        assert _as_int(_metric(v, "工作评议会")) == before, "the overview changed before the load was confirmed"
+        v.errors.clear()
+
+        v.open(page_url(srv.base, DATA))
+        with v.page.expect_file_chooser() as chooser:
+            v.page.locator('[data-testid="stFileUploaderDropzone"] button').first.click()
+        chooser.value.set_files(str(book))
+        confirm = v.page.locator('.st-key-dm_confirm button').first
+        confirm.wait_for(state="visible", timeout=30000)
+        confirm.click()
+        v.page.locator('[data-testid="stMain"] [data-testid="stAlertContentSuccess"]').first.wait_for(timeout=60000)
+        v.wait_idle()
+        v.screenshot(SHOTS / "data-upload-loaded.png")
+        v.assert_clean("data page after the load")
+
+        v.open(page_url(srv.base, DEFAULT_PAGE))
+        after = _as_int(_metric(v, "工作评议会"))
+        assert after == before + 1, f"overview 工作评议会: {before} before the upload, {after} after"
+        v.assert_clean("overview after the upload")

@@ -219,3 +219,29 @@ def test_rate_by_department_year_runs_over_every_year_whatever_the_year_filter(c
     assert edu["satisfaction_rate"].tolist() == pytest.approx([0.84, 0.92])
     assert edu["grade"].tolist() == ["SATISFIED", "SATISFIED"]
     assert len(got) == 11 and set(got["district"]) == {"测试区"}
+
+
+# --- narrowing to departments picked in a chart -----------------------------------------------
+
+def test_appraisal_results_of_picked_departments_keep_their_previous_year(con):
+    got = ap.appraisal_results(con, F2024, ("区住建局", "区财政局"))
+    assert got["department"].tolist() == ["区财政局", "区住建局"]  # best rate first, as the whole list
+    by = got.set_index("department")
+    assert by.loc["区住建局", "prev_rate"] == pytest.approx(0.75) and by.loc["区住建局", "grade_change"] == "UP"
+    assert pd.isna(by.loc["区财政局", "prev_rate"])
+    assert len(ap.appraisal_results(con, F2024, ())) == 5  # nothing picked: every appraisal
+
+
+def test_ballots_by_evaluator_of_picked_departments(con):
+    got = ap.ballots_by_evaluator(con, F2023, ("区教育局", "区民政局")).set_index("evaluator_type")
+    # SC 10/3/2 + 4/3/5; invited 6/2/2 + 2/1/5.
+    assert got.loc["SC_MEMBER", ["satisfied", "basically_satisfied", "dissatisfied", "ballots"]].tolist() == [
+        14, 6, 7, 27]
+    assert got.loc["INVITED", ["satisfied", "basically_satisfied", "dissatisfied", "ballots"]].tolist() == [8, 3, 7, 18]
+    assert got.loc["INVITED", "appraisals"] == 2
+
+
+def test_rate_by_department_year_of_a_picked_department(con):
+    got = ap.rate_by_department_year(con, F2024, ("区住建局",))
+    assert got[["department", "year", "ballots"]].values.tolist() == [["区住建局", 2023, 20], ["区住建局", 2024, 20]]
+    assert got["satisfaction_rate"].tolist() == pytest.approx([0.75, 0.9])

@@ -269,3 +269,37 @@ def test_by_session_compares_every_session_of_the_district(con):
     assert got["within_max_rate"].tolist() == [0.75, 1.0]
     assert got["overdue"].tolist() == [1, 1]
     assert got["satisfaction_rate"].iloc[0] == 5 / 6 and pd.isna(got["satisfaction_rate"].iloc[1])
+
+
+# --- narrowing to chart selections ----------------------------------------------------------
+
+def test_suggestion_list_narrows_to_a_department_in_assignment_order(con):
+    got = fo.suggestion_list(con, F, (S1,), departments=("区住建局",))
+    assert got["suggestion_id"].tolist() == ["F03", "F04", "F05"]
+    assert fo.suggestion_list(con, F, (S1,))["suggestion_id"].tolist() == [
+        "F01", "F02", "F03", "F04", "F05", "F06", "F09", "F07", "F08"]  # no selection: all, undated last
+
+
+def test_codes_of_one_selection_are_alternatives_and_selections_all_apply(con):
+    # Results A or D: F01 F04 F06 (A), F07 (D); and of those, the ones 区住建局 leads: F04.
+    assert fo.suggestion_list(con, F, (S1,), results=("A", "D"))["suggestion_id"].tolist() == [
+        "F01", "F04", "F06", "F07"]
+    assert fo.suggestion_list(con, F, (S1,), departments=("区住建局",), results=("A", "D"))[
+        "suggestion_id"].tolist() == ["F04"]
+    # A result selected leaves out the suggestions without one (F05, F08).
+    assert "F05" not in fo.suggestion_list(con, F, (S1,), results=("A", "B", "C", "D"))["suggestion_id"].tolist()
+
+
+def test_the_key_and_overdue_lists_narrow_like_the_selection(con):
+    assert fo.key_supervised_list(con, F, (S1,), results=("A",))["suggestion_id"].tolist() == ["F01"]
+    assert fo.key_supervised_list(con, F, (S1,), feedback=("SATISFIED",))["suggestion_id"].tolist() == ["F01"]
+    assert fo.overdue_list(con, F, (S1, S2), departments=("区教育局",))["suggestion_id"].tolist() == ["G01"]
+    assert fo.overdue_list(con, F, (S1, S2), statuses=("OVERDUE_MAX",))["suggestion_id"].tolist() == ["F05"]
+    assert fo.overdue_list(con, F, (S1, S2), statuses=("ON_TIME",)).empty
+
+
+def test_reply_status_selection_lists_the_suggestions_of_that_status(con):
+    got = fo.suggestion_list(con, F, (S1,), statuses=("ON_TIME",))
+    assert got["suggestion_id"].tolist() == ["F01", "F06", "F09", "F07"]
+    assert set(got["reply_status"]) == {"ON_TIME"}
+    assert got["title"].iloc[0] == PHONE_TITLE.replace("13812345678", "138****5678")  # masked

@@ -293,3 +293,51 @@ def test_all_years_cohort_adds_the_years_up(con):
     h = mi.micro_headline(con, Filters(district="测试区", as_of=AS_OF), EMPTY_CAL)
     assert h["submitted"] == 1 + 12 + 4
     assert h["closed"] == 7 and h["overdue"] == 6
+
+
+# --- drilling: categories, months and departments picked in a chart narrow the cohort ---------
+
+@pytest.mark.parametrize(("picks", "expected"), [
+    # URBAN: A1, A2 (closed), A9 (never accepted, 3 late); solved in 2024: A0, A1, A2
+    ((("URBAN",), (), ()), (3, 2, 2, 1, 3)),
+    # March: A1–A5, all closed; solved: A1 A2 A4 A5 (A3 only explained)
+    (((), (3,), ()), (5, 5, 5, 0, 4)),
+    # 区城管局: A1, A2, A11 (open, overdue); solved in 2024: A0 (submitted 2023), A1, A2
+    (((), (), ("区城管局",)), (3, 3, 2, 1, 3)),
+    # no department: A8 (rejected), A9 (never accepted), A12 (closed, planned)
+    (((), (), (mi.NOT_GIVEN,)), (3, 1, 1, 1, 0)),
+])
+def test_picked_categories_months_and_departments_narrow_the_headline(con, picks, expected):
+    h = mi.micro_headline(con, F2024, EMPTY_CAL, *picks)
+    assert (h["submitted"], h["accepted"], h["closed"], h["overdue"], h["solved_in_year"]) == expected
+
+
+def test_nothing_picked_changes_nothing(con):
+    assert mi.micro_headline(con, F2024, EMPTY_CAL, (), (), ()) == mi.micro_headline(con, F2024, EMPTY_CAL)
+    pd.testing.assert_frame_equal(mi.micro_departments(con, F2024, "volume", EMPTY_CAL, (), (), ()),
+                                  mi.micro_departments(con, F2024, "volume", EMPTY_CAL))
+
+
+def test_a_picked_month_is_a_month_of_the_selected_year(con):
+    # A0 was submitted in December 2023 and solved in 2024: not one of 2024's December items.
+    assert mi.micro_solved_in_year(con, F2024, (), (12,)) == 0
+    # Over all years, December is December of any year: A0 counts.
+    assert mi.micro_solved_in_year(con, Filters(district="测试区"), (), (12,)) == 1
+
+
+def test_a_town_and_a_month_narrow_the_overdue_list_and_departments(con):
+    # What the page shows after picking 甲街道 in the grid and December in the trend.
+    f = Filters(district="测试区", year=2024, towns=("甲街道",), as_of=AS_OF)
+    assert mi.micro_overdue(con, f, EMPTY_CAL, (), (12,))["suggestion_id"].tolist() == ["A7", "A9"]
+    # December's accepted items of all towns: A7 (区卫健委), A13 (区住建局); A9 was never accepted.
+    got = mi.micro_departments(con, F2024, "volume", EMPTY_CAL, (), (12,))
+    assert got["department"].tolist() == ["区住建局", "区卫健委"] and got["suggestions"].tolist() == [1, 1]
+
+
+def test_a_picked_category_narrows_funnel_and_monthly_but_the_grid_keeps_every_cell(con):
+    assert mi.micro_funnel(con, F2024, ("ENVIRONMENT",))["suggestions"].tolist() == [2, 2, 2, 2, 2]  # A3, A4
+    monthly = mi.micro_monthly(con, F2024, EMPTY_CAL, ("ENVIRONMENT",))
+    assert {(r.month, r.part): r.suggestions for r in monthly.itertuples() if r.suggestions} == {
+        (3, "closed_on_time"): 1, (3, "closed_late"): 1}
+    grid = mi.micro_category_town(con, F2024, (), (3,))
+    assert len(grid) == 3 * len(mi.CATEGORY_ORDER) and grid["suggestions"].sum() == 5

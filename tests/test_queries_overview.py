@@ -282,3 +282,48 @@ def test_needs_attention_without_a_year_uses_the_year_of_the_cut_off(fixture_con
 
 def test_needs_attention_of_a_year_without_records_is_empty(fixture_con):
     assert overview.needs_attention(fixture_con, F.with_year(2019)).empty
+
+
+# --------------------------------------------------------------------------------------
+# KPIs per town (the overview's by-town chart, whose towns narrow the page)
+# --------------------------------------------------------------------------------------
+
+def test_kpi_by_town_gives_each_towns_figures_of_the_year(fixture_con):
+    got = overview.kpi_by_town(fixture_con, F.with_year(2025))
+    # 2025 to 30 June. 甲街道: J5 council (19), J6 review (24), P3 publicity (48); V6 (3 person-times,
+    # opinions O7 O8 from the enterprise); M7 solved; sites S1 S2 accepted. 丙街道: no activity; V8
+    # (4); M3 solved (closed 2025-01-06). 乙镇: Y3 Y4 congresses (42 + 42), Y5 review (20) -> meets
+    # both minimums; V7 (3; O9 from a deputy); S3 accepted 2025-03-01.
+    expected = pd.DataFrame({
+        "district": ["测试区"] * 3, "town": ["甲街道", "丙街道", "乙镇"],
+        "congress": [1, 0, 2], "review": [1, 0, 1], "deputy_voter": [0, 0, 0], "compliance": [0.0, 0.0, 1.0],
+        "participants": [91, 0, 104], "publicity": [1, 0, 0], "publicity_participants": [48, 0, 0],
+        "visits": [1, 1, 1], "enterprises": [1, 1, 1], "person_times": [3, 4, 3],
+        "opinions_enterprise": [2, 0, 0], "opinions_deputy": [0, 0, 1], "micro_solved": [1, 1, 0],
+        "coverage": [1, 0, 1],
+    }).astype({k: "int64" for k in overview.KPIS if k != "compliance"})
+    pd.testing.assert_frame_equal(got, expected)
+
+
+@pytest.mark.parametrize("year", [2024, 2025])
+def test_the_towns_add_up_to_the_headline(fixture_con, year):
+    by_town = overview.kpi_by_town(fixture_con, F.with_year(year))
+    head = _kpis(fixture_con, F.with_year(year))["value"]
+    for k in overview.KPIS:
+        if k == "compliance":
+            assert by_town[k].mean() == pytest.approx(head[k])
+        elif k != "enterprises":  # distinct per town
+            assert by_town[k].sum() == head[k], k
+
+
+def test_kpi_by_town_of_a_picked_town_equals_the_headline_with_that_town(fixture_con):
+    f = Filters(district="测试区", year=2025, towns=("乙镇",), as_of=AS_OF)
+    got = overview.kpi_by_town(fixture_con, f)
+    assert got["town"].tolist() == ["乙镇"]
+    head = _kpis(fixture_con, f)["value"]
+    assert {k: float(got.loc[0, k]) for k in overview.KPIS} == {k: float(head[k]) for k in overview.KPIS}
+
+
+def test_kpi_by_town_needs_a_year(fixture_con):
+    with pytest.raises(ValueError):
+        overview.kpi_by_town(fixture_con, F)

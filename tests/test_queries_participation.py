@@ -263,3 +263,49 @@ def test_publicity_in_march_is_split_from_the_rest_of_the_year(extra_con):
     pd.testing.assert_frame_equal(got, expected)
     head = pa.participation_headline(extra_con, F2024)
     assert (head["publicity_events"], head["publicity_march_events"], head["publicity_towns"]) == (3, 1, 2)
+
+
+# --- drilling: kinds and months picked in a chart narrow the activities ---------------------
+
+def test_no_picked_kinds_or_months_changes_nothing(fixture_con):
+    for fn in (pa.events_by_kind_month, pa.participants_by_group, pa.participants_by_kind_and_group,
+               pa.events_by_venue, pa.town_month_matrix):
+        pd.testing.assert_frame_equal(fn(fixture_con, F2024, (), ()), fn(fixture_con, F2024))
+    assert pa.participation_headline(fixture_con, F2024, (), ()) == pa.participation_headline(fixture_con, F2024)
+
+
+def test_a_picked_month_and_kind_narrow_the_headline(fixture_con):
+    # March 2024 publicity: P1 (甲街道, 36) and P2 (乙镇, 28); J1 is a council, not publicity.
+    got = pa.participation_headline(fixture_con, F2024, ("PUBLICITY",), (3,))
+    assert got == {"events": 2, "participants": 64, "publicity_events": 2, "publicity_participants": 64,
+                   "publicity_march_events": 2, "publicity_march_participants": 64, "publicity_towns": 2,
+                   "counted_towns": 3}
+    # Another kind: no publicity left, the counted towns stay.
+    got = pa.participation_headline(fixture_con, F2024, ("WORK_REVIEW",))
+    assert (got["events"], got["participants"], got["publicity_events"], got["counted_towns"]) == (3, 52, 0, 3)
+
+
+def test_a_picked_month_narrows_the_monthly_and_group_views(fixture_con):
+    got = pa.events_by_kind_month(fixture_con, F2024, (), (3,))
+    expected = frame({"year": [2024, 2024], "month": [3, 3], "kind": ["STREET_COUNCIL", "PUBLICITY"],
+                      "events": [1, 2], "participants": [17, 64]})  # J1; P1 + P2
+    pd.testing.assert_frame_equal(got, expected)
+    got = pa.participants_by_kind_and_group(fixture_con, F2024, (), (3,))
+    assert got["participants"].tolist() == [10, 5, 2, 0, 3, 5, 1, 55]  # J1; P1 + P2 by group
+
+
+def test_a_picked_kind_narrows_groups_and_venues(fixture_con):
+    # Work reviews of 2024: J3 (村委会; 8 4 0 10), B4 and B5 (联络站; 5 5 0 5 each).
+    got = pa.participants_by_group(fixture_con, F2024, ("WORK_REVIEW",))
+    assert got["participants"].tolist() == [18, 14, 0, 20]
+    got = pa.events_by_venue(fixture_con, F2024, ("WORK_REVIEW",))
+    expected = frame({"venue": ["VILLAGE_OFFICE", "STATION"], "kind": ["WORK_REVIEW"] * 2, "events": [1, 2],
+                      "participants": [22, 30]})
+    pd.testing.assert_frame_equal(got, expected)
+
+
+def test_a_picked_kind_keeps_every_town_and_month_in_the_grid(fixture_con):
+    got = pa.town_month_matrix(fixture_con, F2024, ("PUBLICITY",))
+    assert len(got) == 3 * 12
+    assert {(r.town, r.month): r.participants for r in got.itertuples() if r.events} == {("甲街道", 3): 36,
+                                                                                         ("乙镇", 3): 28}

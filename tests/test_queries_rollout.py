@@ -288,6 +288,15 @@ def test_a_town_filter_narrows_the_table_but_not_the_district_figures(con):
     assert ro.rollout_by_town(con, f)["status"].tolist() == ["red"]
 
 
+def test_towns_picked_on_the_tiles_keep_their_district_status_and_order(con):
+    # The rollout page narrows its table with the towns picked on the tiles, in any order.
+    whole = ro.rollout_by_town(con, Filters(district=AHEAD, year=2025, as_of=AS_OF)).set_index("town")
+    f = Filters(district=AHEAD, year=2025, towns=("甲四镇", "甲一街道"), as_of=AS_OF)
+    got = ro.rollout_by_town(con, f)
+    assert got["town"].tolist() == ["甲一街道", "甲四镇"]  # statistical-code order
+    pd.testing.assert_frame_equal(got.set_index("town"), whole.loc[["甲一街道", "甲四镇"]])
+
+
 # --- the projection ---------------------------------------------------------------------
 
 def test_projection_of_a_district_ahead_of_plan(con):

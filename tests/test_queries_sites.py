@@ -112,3 +112,13 @@ def test_sites_side_by_side_keep_the_chosen_order_and_the_whole_ranking(con):
     got = si.sites_side_by_side(con, F(2025), ("A3", "A1b"))
     assert got["site_id"].tolist() == ["A3", "A1b"] and got["rank"].tolist() == [3, 1]
     assert si.sites_side_by_side(con, F(2025), ()).empty
+
+
+def test_sites_of_picked_towns_keep_the_ranks_of_the_whole_scope(con):
+    # 2025 ranks: A1b 1, A2 2, A1a 3, A3 3, A4 5 (see above). 甲一街道 picked: A1b and A1a,
+    # still 1st and 3rd — whereas the town filter ranks within its towns.
+    got = si.practice_sites_assessed(con, F(2025), ("甲一街道",))
+    assert got[["site_id", "rank"]].values.tolist() == [["A1b", 1], ["A1a", 3]]
+    within = si.practice_sites_assessed(con, F(2025, towns=("甲一街道",)))
+    assert within[["site_id", "rank"]].values.tolist() == [["A1b", 1], ["A1a", 2]]
+    assert si.practice_sites_assessed(con, F(2025), ()).equals(si.practice_sites_assessed(con, F(2025)))

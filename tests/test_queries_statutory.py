@@ -58,3 +58,12 @@ def test_town_filter_narrows_to_the_chosen_towns(fixture_con):
 
 def test_a_year_without_records_gives_an_empty_frame(fixture_con):
     assert statutory.statutory_by_town(fixture_con, F.with_year(2019)).empty
+
+
+def test_the_trend_of_picked_towns_counts_only_those_towns(fixture_con):
+    # What the page's trend shows once 乙镇 is picked in the by-town chart: 2024 missed (no
+    # review), 2025 met (2 congresses, 1 review).
+    got = statutory.compliance_by_year(fixture_con, Filters(district="测试区", towns=("乙镇",), as_of=AS_OF))
+    assert got[["year", "towns", "compliant", "congress", "review", "deputy_voter"]].values.tolist() == [
+        [2024, 1, 0, 2, 0, 0], [2025, 1, 1, 2, 1, 0]]
+    assert got["rate"].tolist() == [0.0, 1.0]

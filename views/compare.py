@@ -26,7 +26,6 @@ DEFAULT_MEASURE = "activities"
 DIST_COLUMNS = 5  # panels per row of the districts' chart
 
 
-
 def _period(f: Filters) -> str:
     """2023年; 2026年（截至 2026-10-31） while the year is not over; 全部年度."""
     if f.year is None:
@@ -51,6 +50,8 @@ st.caption(t("cmp.caption", scope=scope, period=period))
 all_districts: list[str] = data.get(common.districts)
 # One colour per district, the same in both charts.
 COLORS = {d: PALETTE[i % len(PALETTE)] for i, d in enumerate(all_districts)}
+# Labels computed now, in this run's language (a format_func may run outside the session).
+measure_labels = {m: name(m) for m in towns.MEASURES}
 
 
 def _missing(v: object) -> bool:
@@ -134,7 +135,11 @@ def _ranking_table(ranking: pd.DataFrame, rank_texts: list[str], measure: str, p
         value_column = st.column_config.CheckboxColumn(label, help=definition(measure))
     else:
         fmt = "percent" if measure in towns.RATES else ("%.1f" if per100 else "%d")
-        value_column = st.column_config.NumberColumn(value_header, format=fmt, help=definition(measure))
+        # Per 100 deputies the header is short (the measure is in the selector above), so the
+        # deputies column stays in view beside the chart.
+        value_column = st.column_config.NumberColumn(t("cmp.per100") if per100 else value_header, format=fmt,
+                                                     help=t("cmp.col.help", header=value_header,
+                                                            definition=definition(measure)))
     columns = ["rank_label"] + (["district"] if all_mode else []) + ["town", "value", "deputies"]
 
     def _mark(row: pd.Series) -> list[str]:
@@ -164,7 +169,6 @@ def _ranking_table(ranking: pd.DataFrame, rank_texts: list[str], measure: str, p
 # --- the towns ranked --------------------------------------------------------------------
 with frame.guard("compare.ranking"):
     st.subheader(t("cmp.rank.title"), help=t("cmp.rank.help"))
-    measure_labels = {m: name(m) for m in towns.MEASURES}
     current = st.session_state.get("cmp_measure", DEFAULT_MEASURE)
     left, right = st.columns([2, 1], vertical_alignment="bottom")
     with left:
@@ -203,7 +207,7 @@ with frame.guard("compare.ranking"):
         rank_texts = [_rank_text(r, bool(tie)) for r, tie in zip(ranking["rank"].astype(object), ranking["tied"])]
         value_texts = [_value_text(v, measure, per100) for v in ranking["value"]]
         sel = drill.Selection("cmp")
-        chart_side, table_side = st.columns([3, 2], gap="large")
+        chart_side, table_side = st.columns([5, 4], gap="large")
         with chart_side:
             picked = _ranking_chart(sel, ranking, places, value_texts, rank_texts, measure, per100, median_text) \
                 if ranking["value"].notna().any() else []
@@ -219,15 +223,63 @@ with frame.guard("compare.ranking"):
 
 
 # --- the districts side by side ---------------------------------------------------------
+def _districts_chart(order: list[str], rows: pd.DataFrame, norm: str, figure_labels: dict[str, str]) -> None:
+    """One small panel per count measure, a bar per district, each panel on its own scale
+    (the measures differ by orders of magnitude)."""
+    width = 12 if lang() == "zh" else 24
+    titles = ["<br>".join(textwrap.wrap(measure_labels[m], width)) for m in towns.COUNTS]
+    n_rows = math.ceil(len(towns.COUNTS) / DIST_COLUMNS)
+    fig = make_subplots(rows=n_rows, cols=DIST_COLUMNS, subplot_titles=titles, horizontal_spacing=0.03,
+                        vertical_spacing=0.16)
+    for i, m in enumerate(towns.COUNTS):
+        values = [rows.loc[m, f"{d}|{norm}"] for d in order]
+        r, c = divmod(i, DIST_COLUMNS)
+        fig.add_trace(go.Bar(x=order, y=values, marker_color=[COLORS.get(d, PALETTE[0]) for d in order],
+                             text=[_figure_text(v, "count", norm) for v in values], textposition="outside",
+                             cliponaxis=False, showlegend=False,
+                             hovertemplate=f"{measure_labels[m]}<br>%{{x}}: %{{text}}<extra></extra>"),
+                      row=r + 1, col=c + 1)
+        top = max([v for v in values if not _missing(v)], default=0.0)
+        fig.update_yaxes(range=[0, max(top, 1e-9) * 1.3], showticklabels=False, showgrid=False, row=r + 1,
+                         col=c + 1)
+    fig.update_annotations(font_size=13)
+    fig.update_layout(template="oversight", height=n_rows * 200 + 60, margin=dict(l=10, r=10, t=80, b=10),
+                      title=dict(text=t("cmp.dist.chart", norm=figure_labels[norm]), font=dict(size=16), y=0.99,
+                                 yref="container", yanchor="top"))
+    st.plotly_chart(fig, width="stretch", key="cmp_districts_chart")
+
+
+def _districts_table(order: list[str], table: pd.DataFrame, fc: Filters) -> None:
+    """One row per measure, for each district its total, per town and per 100 deputies
+    (rates and states only the total); the export has the numbers (rates in %)."""
+    shown = {"measure": [t("cmp.dist.covered") if m == "covered" else measure_labels[m] for m in table["measure"]]}
+    headers = {"measure": t("cmp.dist.col.measure")}
+    for d in order:
+        for x in cq.FIGURES:
+            col = f"{d}|{x}"
+            shown[col] = [_figure_text(v, k, x) for v, k in zip(table[col], table["kind"])]
+            headers[col] = t("cmp.dist.col", district=d, figure=t(f"cmp.colfig.{x}"))
+    config = {c: st.column_config.TextColumn(h, pinned=True, width="medium") if c == "measure"
+              else st.column_config.TextColumn(h, alignment="right") for c, h in headers.items()}
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=config, height=_table_height(len(table)))
+
+    value_columns = [f"{d}|{x}" for d in order for x in cq.FIGURES]
+    out = table.copy()
+    for d in order:
+        out[f"{d}|total"] = [v * 100 if k == "rate" else v for v, k in zip(out[f"{d}|total"], out["kind"])]
+    out[value_columns] = out[value_columns].astype("float64").round(2)
+    out["measure"] = [t("cmp.col.pct", measure=label) if k == "rate" else label
+                      for label, k in zip(shown["measure"], table["kind"])]
+    export.offer("cmp_districts", t("cmp.export.districts"), fc, out, labels=headers,
+                 columns=["measure", *value_columns])
+
+
 with frame.guard("compare.districts"):
-    n_chosen = len(st.session_state.get("cmp_districts", all_districts)) if len(all_districts) > 2 \
-        else len(all_districts)
+    several = len(all_districts) > 2
+    n_chosen = len(st.session_state.get("cmp_districts", all_districts)) if several else len(all_districts)
     st.subheader(t("cmp.dist.title2") if n_chosen == 2 else t("cmp.dist.title"))
-    if len(all_districts) > 2:
-        chosen = st.multiselect(t("cmp.dist.choose"), all_districts, default=all_districts, key="cmp_districts",
-                                placeholder=t("cmp.dist.choose.placeholder"))
-    else:
-        chosen = list(all_districts)
+    chosen = st.multiselect(t("cmp.dist.choose"), all_districts, default=all_districts, key="cmp_districts",
+                            placeholder=t("cmp.dist.choose.placeholder")) if several else list(all_districts)
     if not chosen:
         st.info(t("cmp.dist.none"))
     else:
@@ -236,69 +288,19 @@ with frame.guard("compare.districts"):
         ends = [d for d in (data.get(common.data_as_of, None, x) for x in chosen) if d]
         fc = Filters(year=f.year, as_of=min(ends) if ends else f.as_of)
         sizes = data.get(cq.district_sizes, fc, tuple(chosen))
-        table = data.get(cq.district_table, fc, tuple(chosen))
         if sizes.empty:
             st.info(t("cmp.dist.empty"))
         else:
             order = list(sizes["district"])
+            table = data.get(cq.district_table, fc, tuple(chosen))
             if len(order) == 1:
                 st.info(t("cmp.dist.single", district=order[0]))
-            st.caption(t("cmp.dist.caption", period=_period(fc),
-                         sizes=t("cmp.sep").join(t("cmp.dist.sizes", district=d, towns=fmt_num(int(n)),
-                                                   deputies=fmt_num(int(dep)))
-                                                 for d, n, dep in zip(sizes["district"], sizes["towns"],
-                                                                      sizes["deputies"]))))
+            st.caption(t("cmp.dist.caption", period=_period(fc), sizes=t("cmp.sep").join(
+                t("cmp.dist.sizes", district=d, towns=fmt_num(int(n)), deputies=fmt_num(int(dep)))
+                for d, n, dep in zip(sizes["district"], sizes["towns"], sizes["deputies"]))))
             figure_labels = {x: t(f"cmp.norm.{x}") for x in cq.FIGURES}
-            rows = table.set_index("measure")
-
             if len(order) >= 2:
-                norm = st.segmented_control(t("cmp.dist.norm"), list(cq.FIGURES), default="per_town",
-                                            key="cmp_norm", format_func=figure_labels.get, required=True) \
-                    or "per_town"
-                width = 12 if lang() == "zh" else 24
-                titles = ["<br>".join(textwrap.wrap(measure_labels[m], width)) for m in towns.COUNTS]
-                n_rows = math.ceil(len(towns.COUNTS) / DIST_COLUMNS)
-                fig = make_subplots(rows=n_rows, cols=DIST_COLUMNS, subplot_titles=titles, horizontal_spacing=0.03,
-                                    vertical_spacing=0.16)
-                for i, m in enumerate(towns.COUNTS):
-                    values = [rows.loc[m, f"{d}|{norm}"] for d in order]
-                    r, c = divmod(i, DIST_COLUMNS)
-                    fig.add_trace(go.Bar(x=order, y=values, marker_color=[COLORS.get(d, PALETTE[0]) for d in order],
-                                         text=[_figure_text(v, "count", norm) for v in values],
-                                         textposition="outside", cliponaxis=False, showlegend=False,
-                                         hovertemplate=f"{measure_labels[m]}<br>%{{x}}: %{{text}}<extra></extra>"),
-                                  row=r + 1, col=c + 1)
-                    top = max([v for v in values if not _missing(v)], default=0.0)
-                    fig.update_yaxes(range=[0, max(top, 1e-9) * 1.3], showticklabels=False, showgrid=False,
-                                     row=r + 1, col=c + 1)
-                fig.update_annotations(font_size=13)
-                fig.update_layout(template="oversight", height=n_rows * 200 + 70, margin=dict(l=10, r=10, t=90, b=10),
-                                  title=dict(text=t("cmp.dist.chart", norm=figure_labels[norm]), font=dict(size=16)))
-                st.plotly_chart(fig, width="stretch", key="cmp_districts_chart")
-
-            shown = {"measure": [t("cmp.dist.covered") if m == "covered" else measure_labels[m]
-                                 for m in table["measure"]]}
-            headers = {"measure": t("cmp.dist.col.measure")}
-            for d in order:
-                for x in cq.FIGURES:
-                    col = f"{d}|{x}"
-                    shown[col] = [_figure_text(v, k, x) for v, k in zip(table[col], table["kind"])]
-                    headers[col] = t("cmp.dist.col", district=d, figure=figure_labels[x])
-            columns_config = {c: st.column_config.TextColumn(h, pinned=True, width="medium") if c == "measure"
-                              else st.column_config.TextColumn(h, alignment="right") for c, h in headers.items()}
-            st.dataframe(shown, hide_index=True, width="stretch", column_config=columns_config,
-                         height=_table_height(len(table)))
-
-            # The export: numbers as numbers, rates in %.
-            out = table.copy()
-            for d in order:
-                col = f"{d}|total"
-                out[col] = [round(v * 100, 1) if k == "rate" and not _missing(v) else v
-                            for v, k in zip(out[col], out["kind"])]
-            out["measure"] = [t("cmp.col.pct", measure=s) if k == "rate" else s
-                              for s, k in zip(shown["measure"], table["kind"])]
-            value_columns = [f"{d}|{x}" for d in order for x in cq.FIGURES]
-            out[value_columns] = out[value_columns].round(2)
-            export.offer("cmp_districts", t("cmp.export.districts"), fc, out,
-                         labels=headers,
-                         columns=["measure", *value_columns])
+                norm = st.segmented_control(t("cmp.dist.norm"), list(cq.FIGURES), default="per_town", key="cmp_norm",
+                                            format_func=figure_labels.get, required=True) or "per_town"
+                _districts_chart(order, table.set_index("measure"), norm, figure_labels)
+            _districts_table(order, table, fc)

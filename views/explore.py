@@ -61,12 +61,14 @@ def _on_kind_change() -> None:
 
 
 url_kind = st.query_params.get("kind")
-if url_kind is not None and url_kind != st.session_state.get("_ex_url_kind"):
-    # A new link (or the first visit): the URL decides. Afterwards the selector does.
+if url_kind is not None and (url_kind != st.session_state.get("_ex_url_kind") or "ex_kind" not in st.session_state):
+    # A new link, the first visit, or a return from another page (which dropped the
+    # selector's state): the URL decides. Afterwards the selector does.
+    is_new = url_kind != st.session_state.get("_ex_url_kind")
     st.session_state["_ex_url_kind"] = url_kind
     if url_kind in records.KIND_NAMES:
         st.session_state["ex_kind"] = url_kind
-    else:
+    elif is_new:
         fallback = st.session_state.get("ex_kind", DEFAULT_KIND)
         st.warning(t("ex.bad_kind", value=url_kind, fallback=KIND_LABELS[fallback]), icon=":material/link_off:")
 if st.session_state.get("ex_kind") not in records.KIND_NAMES:
@@ -247,11 +249,11 @@ with frame.guard("explore.records"):
 
     p1, p2 = st.columns([1, 3], vertical_alignment="bottom")
     page = int(p1.number_input(t("ex.page.number", pages=f"{pages:,}"), min_value=1, max_value=pages, step=1,
-                               key="ex_page"))
+                               key="ex_page", disabled=pages == 1))
     offset = (page - 1) * size
     rows = data.get(records.record_page, f, kind, conds, sort, offset, size, lang())
-    shown = t("ex.page.range", start=f"{offset + 1:,}" if total else "0", end=f"{offset + len(rows):,}",
-              total=f"{total:,}")
+    shown = t("ex.page.range", start=f"{offset + 1:,}", end=f"{offset + len(rows):,}", total=f"{total:,}") \
+        if len(rows) else t("ex.page.empty_range", total=f"{total:,}")
     p2.markdown(f"**{shown}**")
 
     visible = [fld.id for fld in FIELDS if show_lineage or not fld.lineage]

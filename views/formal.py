@@ -1,13 +1,19 @@
 """代表建议 — the deputies' formal suggestions of a congress session: how many, how they
 were answered (results A–D, replies within 3 and 6 months, overdue), how the deputies rated
-the answers, the key-supervised items and the lead departments ranked."""
+the answers, the key-supervised items and the lead departments ranked.
+
+A click on a bar of the results, reply, feedback or department chart selects those
+suggestions: the lists below narrow to them and the selected ones are listed. Suggestions
+have no town, so there is no town profile to offer — the link goes to the records. Every
+chart and table offers its rows for export."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
 
-from ui import charts, data, frame
+from ui import charts, data, drill, export, frame
 from ui.charts import PALETTE, fmt_num, fmt_pct
 from ui.i18n import enum, t
 from ui.metrics import definition
@@ -27,12 +33,51 @@ RESULT_COLORS = dict(zip(fo.RESULTS, ["#2E7D32", "#1F4E79", "#E0A100", "#8D6E63"
 FEEDBACK_COLORS = dict(zip(fo.FEEDBACK, ["#2E7D32", "#9CCC65", "#C62828"]))
 
 
+DIMENSIONS = ("result", "reply_status", "feedback", "department")
+sel = drill.Selection("fo")
+
+
 def _show(fig) -> None:
     st.plotly_chart(fig, width="stretch")
 
 
 def _status(code: str) -> str:
     return t(f"fo.status.{code}")
+
+
+def _result(code: str) -> str:
+    return f"{code} {enum('formal_result', code)}"
+
+
+def _picked(dim: str, code: str) -> str:
+    """A selected code in words (a chip)."""
+    if dim == "result":
+        return _result(code)
+    if dim == "reply_status":
+        return _status(code)
+    return enum("rating", code) if dim == "feedback" else code
+
+
+def _narrowing() -> tuple[tuple[str, ...], ...]:
+    """The chart selections as the lists' narrowing arguments."""
+    return sel.get("department"), sel.get("result"), sel.get("reply_status"), sel.get("feedback")
+
+
+def _records_params() -> dict[str, str]:
+    """The record explorer on this district's suggestions (one department or result picked:
+    those only)."""
+    p = {"district": f.district or "all", "kind": "formal_suggestions"}
+    if f.year is not None:
+        p["year"] = str(f.year)
+    for dim, col in (("department", "department"), ("result", "result")):
+        if len(sel.get(dim)) == 1:
+            p[f"col.{col}"] = sel.get(dim)[0]
+    if st.session_state.get("lang") == "en":
+        p["lang"] = "en"
+    return p
+
+
+SHARE_LABELS = {"suggestions": t("fo.word.suggestions"), "share": t("fo.col.share")}
 
 
 # --- the session selector --------------------------------------------------------------
@@ -90,18 +135,28 @@ def _kpis(sessions: tuple[str, ...], head: dict) -> None:
     st.caption(" ".join(notes))
 
 
-def _count_bars(df: pd.DataFrame, labels: list[str], colors: list[str], texts: list[str], room: float) -> None:
-    """A short horizontal bar chart of counts, each bar labelled with its text."""
-    fig = charts.bar(df.assign(label=labels), "label", "suggestions", horizontal=True,
-                     y_title=t("fo.word.suggestions"), height=300)
+def _count_bars(df: pd.DataFrame, dim: str, labels: list[str], colors: list[str], texts: list[str],
+                room: float, key: str, title: str, sessions: tuple[str, ...], caption: str) -> None:
+    """A short horizontal bar chart of counts whose bars select their ``dim`` code, each bar
+    labelled with its text; its caption, and its rows offered for export."""
+    shown = df.assign(label=labels)
+    fig = charts.bar(shown, "label", "suggestions", horizontal=True, y_title=t("fo.word.suggestions"), height=300)
     fig.update_traces(marker_color=colors, text=texts, textposition="outside", cliponaxis=False,
-                      hovertemplate="%{y}: %{x:,}<extra></extra>")
+                      customdata=df[dim], hovertemplate="%{y}: %{x:,}<extra></extra>")
     fig.update_xaxes(range=[0, max(1, int(df["suggestions"].max())) * room])
-    _show(fig)
+    sel.chart(fig, dim)
+    st.caption(caption)
+    export.offer(key, title, f, shown, labels={"label": title, **SHARE_LABELS},
+                 columns=["label", "suggestions", "share"], extra=[_sessions_line(sessions)])
+
+
+def _sessions_line(sessions: tuple[str, ...]) -> str:
+    return t("fo.export.sessions", sessions="、".join(sessions))
 
 
 # --- results, replies, feedback --------------------------------------------------------
 def _breakdowns(sessions: tuple[str, ...], head: dict) -> None:
+    st.caption(t("fo.hint"))
     left, middle, right = st.columns([4, 3, 3])
     with left:
         st.subheader(t("fo.results.title"))
@@ -109,28 +164,29 @@ def _breakdowns(sessions: tuple[str, ...], head: dict) -> None:
             st.info(t("fo.results.empty"))
         else:
             res = data.get(fo.results_breakdown, f, sessions)
-            _count_bars(res, [f"{c} {enum('formal_result', c)}" for c in res["result"]],
-                        [RESULT_COLORS[c] for c in res["result"]],
+            _count_bars(res, "result", [_result(c) for c in res["result"]], [RESULT_COLORS[c] for c in res["result"]],
                         [t("fo.n_share", n=fmt_num(int(n)), pct=fmt_pct(s))
-                         for n, s in zip(res["suggestions"], res["share"])], 1.8)
-            st.caption(t("fo.results.caption", n=fmt_num(head["with_result"])))
+                         for n, s in zip(res["suggestions"], res["share"])], 1.8, "fo_results",
+                        t("fo.results.title"), sessions, t("fo.results.caption", n=fmt_num(head["with_result"])))
     with middle:
         st.subheader(t("fo.reply.title"))
         rep = data.get(fo.reply_status_breakdown, f, sessions)
-        _count_bars(rep, [_status(c) for c in rep["reply_status"]], [STATUS_COLORS[c] for c in rep["reply_status"]],
-                    [fmt_num(int(n)) for n in rep["suggestions"]], 1.25)
-        st.caption(t("fo.reply.caption", as_of=as_of))
+        _count_bars(rep, "reply_status", [_status(c) for c in rep["reply_status"]],
+                    [STATUS_COLORS[c] for c in rep["reply_status"]], [fmt_num(int(n)) for n in rep["suggestions"]],
+                    1.25, "fo_reply", t("fo.reply.title"), sessions, t("fo.reply.caption", as_of=as_of))
     with right:
         st.subheader(t("fo.feedback.title"))
         if head["with_feedback"] == 0:
             st.info(t("fo.feedback.empty"))
         else:
             fb = data.get(fo.feedback_breakdown, f, sessions)
-            _count_bars(fb, [enum("rating", c) for c in fb["feedback"]], [FEEDBACK_COLORS[c] for c in fb["feedback"]],
+            _count_bars(fb, "feedback", [enum("rating", c) for c in fb["feedback"]],
+                        [FEEDBACK_COLORS[c] for c in fb["feedback"]],
                         [t("fo.n_share", n=fmt_num(int(n)), pct=fmt_pct(s))
-                         for n, s in zip(fb["suggestions"], fb["share"])], 1.6)
-            st.caption(t("fo.feedback.caption", n=fmt_num(head["with_feedback"]),
-                         without=fmt_num(head["suggestions"] - head["with_feedback"])))
+                         for n, s in zip(fb["suggestions"], fb["share"])], 1.6, "fo_feedback",
+                        t("fo.feedback.title"), sessions,
+                        t("fo.feedback.caption", n=fmt_num(head["with_feedback"]),
+                          without=fmt_num(head["suggestions"] - head["with_feedback"])))
 
 
 # --- lead departments ranked -----------------------------------------------------------
@@ -153,82 +209,126 @@ def _departments(sessions: tuple[str, ...]) -> None:
     fig = charts.bar(ranked, "department", measure, horizontal=True, y_title=order_labels[order],
                      height=max(320, 28 * len(ranked) + 100))
     fig.update_traces(marker_color=PALETTE[1] if order == "count" else PALETTE[3], text=text,
-                      textposition="outside", cliponaxis=False, hovertemplate="%{y}: %{text}<extra></extra>")
+                      customdata=ranked["department"], textposition="outside", cliponaxis=False,
+                      hovertemplate="%{y}: %{text}<extra></extra>")
     if order == "count":
         fig.update_xaxes(range=[0, max(1, int(ranked["suggestions"].max())) * 1.2])
     else:
         fig.update_xaxes(tickformat=".0%", range=[0, 1.35])
-    _show(fig)
+    sel.chart(fig, "department")
+    columns = ["rank", "department", "suggestions", "key_supervised", "on_time", "due_3m", "on_time_rate", "overdue",
+               "with_feedback", "satisfaction_rate"]
+    labels = {"rank": t("fo.col.rank"), "department": t("fo.col.department"), "suggestions": t("fo.col.suggestions"),
+              "key_supervised": t("fo.col.key"), "on_time": t("fo.col.on_time"), "due_3m": t("fo.col.due_3m"),
+              "on_time_rate": t("fo.kpi.on_time"), "overdue": t("fo.kpi.overdue"),
+              "with_feedback": t("fo.col.with_feedback"), "satisfaction_rate": t("fo.kpi.satisfaction")}
+    export.offer("fo_departments", t("fo.dept.title"), f, ranked, labels=labels, columns=columns,
+                 extra=[_sessions_line(sessions), t("fo.export.order", order=order_labels[order])])
     with st.expander(t("fo.dept.table")):
         st.dataframe(
-            ranked, hide_index=True, width="stretch",
-            column_order=["rank", "department", "suggestions", "key_supervised", "on_time", "due_3m", "on_time_rate",
-                          "overdue", "with_feedback", "satisfaction_rate"],
+            ranked, hide_index=True, width="stretch", column_order=columns,
             column_config={
-                "rank": st.column_config.NumberColumn(t("fo.col.rank")),
-                "department": st.column_config.TextColumn(t("fo.col.department")),
-                "suggestions": st.column_config.NumberColumn(t("fo.col.suggestions"), help=definition("formal_count")),
-                "key_supervised": st.column_config.NumberColumn(t("fo.col.key"), help=definition("formal_key")),
-                "on_time": st.column_config.NumberColumn(t("fo.col.on_time")),
-                "due_3m": st.column_config.NumberColumn(t("fo.col.due_3m")),
-                "on_time_rate": st.column_config.NumberColumn(t("fo.kpi.on_time"), format="percent",
+                "rank": st.column_config.NumberColumn(labels["rank"]),
+                "department": st.column_config.TextColumn(labels["department"]),
+                "suggestions": st.column_config.NumberColumn(labels["suggestions"], help=definition("formal_count")),
+                "key_supervised": st.column_config.NumberColumn(labels["key_supervised"],
+                                                                help=definition("formal_key")),
+                "on_time": st.column_config.NumberColumn(labels["on_time"]),
+                "due_3m": st.column_config.NumberColumn(labels["due_3m"]),
+                "on_time_rate": st.column_config.NumberColumn(labels["on_time_rate"], format="percent",
                                                               help=definition("formal_on_time")),
-                "overdue": st.column_config.NumberColumn(t("fo.kpi.overdue"), help=definition("formal_overdue")),
-                "with_feedback": st.column_config.NumberColumn(t("fo.col.with_feedback")),
-                "satisfaction_rate": st.column_config.NumberColumn(t("fo.kpi.satisfaction"), format="percent",
+                "overdue": st.column_config.NumberColumn(labels["overdue"], help=definition("formal_overdue")),
+                "with_feedback": st.column_config.NumberColumn(labels["with_feedback"]),
+                "satisfaction_rate": st.column_config.NumberColumn(labels["satisfaction_rate"], format="percent",
                                                                    help=definition("formal_satisfaction")),
             })
 
 
 # --- key-supervised and overdue lists ----------------------------------------------------
-def _listing(df: pd.DataFrame, sessions: tuple[str, ...], overdue: bool) -> None:
-    """A list of suggestions; titles arrive masked and are shown as plain text."""
+LIST_LABELS = ("suggestion_id", "session", "title", "department", "deputy", "assigned_on", "due_3m",
+               "days_overdue", "replied_on", "status_label", "outcome_label")
+LIST_LABEL_KEYS = {"suggestion_id": "fo.col.id", "due_3m": "fo.col.due", "status_label": "fo.col.status",
+                   "outcome_label": "fo.col.outcome"}
+
+
+def _listing(df: pd.DataFrame, sessions: tuple[str, ...], overdue: bool, key: str, title: str) -> None:
+    """A list of suggestions, and its export; titles arrive masked and are shown as plain text."""
     shown = df.assign(
         status_label=[_status(c) for c in df["reply_status"]],
         outcome_label=[" · ".join(x for x in (r if isinstance(r, str) else "",
                                               enum("rating", b) if isinstance(b, str) else "") if x)
                        for r, b in zip(df["result"], df["feedback"])])
-    outcome_help = t("fo.col.outcome.help", results=" · ".join(f"{c} {enum('formal_result', c)}" for c in fo.RESULTS))
+    outcome_help = t("fo.col.outcome.help", results=" · ".join(_result(c) for c in fo.RESULTS))
     cols = ["suggestion_id"] + (["session"] if len(sessions) > 1 else []) + ["title", "department", "deputy",
                                                                             "assigned_on"]
     cols += ["due_3m", "days_overdue"] if overdue else ["replied_on", "status_label", "outcome_label"]
+    labels = {c: t(LIST_LABEL_KEYS.get(c, f"fo.col.{c}")) for c in LIST_LABELS}
     st.dataframe(
         shown, hide_index=True, width="stretch", column_order=cols,
         column_config={
-            "suggestion_id": st.column_config.TextColumn(t("fo.col.id")),
-            "session": st.column_config.TextColumn(t("fo.col.session")),
-            "title": st.column_config.TextColumn(t("fo.col.title")),
-            "department": st.column_config.TextColumn(t("fo.col.department")),
-            "deputy": st.column_config.TextColumn(t("fo.col.deputy")),
-            "assigned_on": st.column_config.DateColumn(t("fo.col.assigned_on")),
-            "due_3m": st.column_config.DateColumn(t("fo.col.due")),
-            "days_overdue": st.column_config.NumberColumn(t("fo.col.days_overdue")),
-            "replied_on": st.column_config.DateColumn(t("fo.col.replied_on")),
-            "status_label": st.column_config.TextColumn(t("fo.col.status")),
-            "outcome_label": st.column_config.TextColumn(t("fo.col.outcome"), help=outcome_help),
+            "suggestion_id": st.column_config.TextColumn(labels["suggestion_id"]),
+            "session": st.column_config.TextColumn(labels["session"]),
+            "title": st.column_config.TextColumn(labels["title"]),
+            "department": st.column_config.TextColumn(labels["department"]),
+            "deputy": st.column_config.TextColumn(labels["deputy"]),
+            "assigned_on": st.column_config.DateColumn(labels["assigned_on"]),
+            "due_3m": st.column_config.DateColumn(labels["due_3m"]),
+            "days_overdue": st.column_config.NumberColumn(labels["days_overdue"]),
+            "replied_on": st.column_config.DateColumn(labels["replied_on"]),
+            "status_label": st.column_config.TextColumn(labels["status_label"]),
+            "outcome_label": st.column_config.TextColumn(labels["outcome_label"], help=outcome_help),
         },
         height=min(35 * (len(df) + 1) + 3, 520))
+    picks = "；".join(f"{t(f'fo.dim.{d}')}：{_picked(d, c)}" for d, c in sel.active)
+    export.offer(key, title, f, shown, labels=labels, columns=cols,
+                 extra=[_sessions_line(sessions)] + ([t("fo.export.selection", items=picks)] if picks else []))
+
+
+def _selection(sessions: tuple[str, ...]) -> None:
+    """The chips of the chart selections, the way to the records, and the suggestions
+    selected."""
+    sel.bar(f, {d: t(f"fo.dim.{d}") for d in DIMENSIONS}, _picked)
+    try:
+        st.page_link(drill.EXPLORE_PAGE, label=t("drill.show_records"), icon=":material/table_rows:",
+                     query_params=_records_params())
+    except StreamlitPageNotFoundError:  # the page run on its own (a test): no router, no explorer to link to
+        pass
+    if not sel.active:
+        return
+    st.subheader(t("fo.selected.title"))
+    rows = data.get(fo.suggestion_list, f, sessions, *_narrowing())
+    if rows.empty:
+        st.info(t("fo.selected.empty"))
+    else:
+        st.caption(t("fo.selected.caption", n=len(rows)))
+        _listing(rows, sessions, overdue=False, key="fo_selected", title=t("fo.selected.title"))
 
 
 def _key_supervised(sessions: tuple[str, ...]) -> None:
     st.subheader(t("fo.key.title"))
-    key = data.get(fo.key_supervised_list, f, sessions)
-    if key.empty:
-        st.info(t("fo.key.empty"))
+    rows = data.get(fo.key_supervised_list, f, sessions, *_narrowing())
+    if rows.empty:
+        st.info(t("fo.key.empty_selected") if sel.active else t("fo.key.empty"))
     else:
-        st.caption(t("fo.key.caption", n=len(key), replied=int(key["replied_on"].notna().sum())))
-        _listing(key, sessions, overdue=False)
+        st.caption(t("fo.key.caption", n=len(rows), replied=int(rows["replied_on"].notna().sum())))
+        _listing(rows, sessions, overdue=False, key="fo_key", title=t("fo.key.title"))
 
 
 def _overdue(sessions: tuple[str, ...], head: dict) -> None:
     st.subheader(t("fo.overdue.title"))
-    late = data.get(fo.overdue_list, f, sessions)
+    late = data.get(fo.overdue_list, f, sessions, *_narrowing())
     if late.empty:
-        st.success(t("fo.overdue.none", as_of=as_of), icon=":material/check_circle:")
+        if sel.active:
+            st.info(t("fo.overdue.none_selected"))
+        else:
+            st.success(t("fo.overdue.none", as_of=as_of), icon=":material/check_circle:")
     else:
-        st.warning(t("fo.overdue.summary", n=len(late), max=head["overdue_max"], as_of=as_of),
-                   icon=":material/schedule:")
-        _listing(late, sessions, overdue=True)
+        if sel.active:
+            st.warning(t("fo.overdue.summary_selected", n=len(late), as_of=as_of), icon=":material/schedule:")
+        else:
+            st.warning(t("fo.overdue.summary", n=len(late), max=head["overdue_max"], as_of=as_of),
+                       icon=":material/schedule:")
+        _listing(late, sessions, overdue=True, key="fo_overdue", title=t("fo.overdue.title"))
 
 
 # --- sessions side by side -------------------------------------------------------------
@@ -251,6 +351,13 @@ def _by_session() -> None:
         fig = charts.line(long, "session", "value", color="rate", title=t("fo.sessions.rates"), percent=True)
         fig.update_traces(hovertemplate="%{x} · %{fullData.name}: %{y:.1%}<extra></extra>")
         _show(fig)
+    export.offer("fo_sessions", t("fo.sessions.title"), f, per_session,
+                 columns=["session", "first_assigned", "suggestions", "key_supervised", "on_time_rate",
+                          "within_max_rate", "overdue", "satisfaction_rate"],
+                 labels={"session": t("fo.col.session"), "first_assigned": t("fo.col.first_assigned"),
+                         "suggestions": t("fo.col.suggestions"), "key_supervised": t("fo.col.key"),
+                         "on_time_rate": t("fo.kpi.on_time"), "within_max_rate": t("fo.kpi.within_max"),
+                         "overdue": t("fo.kpi.overdue"), "satisfaction_rate": t("fo.kpi.satisfaction")})
 
 
 chosen = ()
@@ -264,6 +371,8 @@ if chosen:
         _breakdowns(chosen, headline)
     with frame.guard("formal.departments"):
         _departments(chosen)
+    with frame.guard("formal.selection"):
+        _selection(chosen)
     with frame.guard("formal.key"):
         _key_supervised(chosen)
     with frame.guard("formal.overdue"):

@@ -1,20 +1,31 @@
 """领导总览 — the selected district and year at a glance: KPI cards (value, change against
 the previous year or its same period, target, five-year sparkline, definition as tooltip),
-a five-year trend per KPI and the 需关注 list linking to the page that explains each entry."""
+a five-year trend per KPI beside the towns' values of it, and the 需关注 list linking to the
+page that explains each entry (and to the town's profile).
+
+Drilling: a town picked in the by-town chart narrows the cards, the 需关注 list and the
+trend to the picked towns (as the sidebar's town filter would); the chart is drawn first,
+the sections above it into containers."""
 
 from __future__ import annotations
 
+import contextlib
 import math
 
+import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from ui import charts, data, frame
+from ui import charts, data, drill, export, frame
+from ui.charts import PALETTE
 from ui.i18n import lang, t
 from ui.metrics import definition, name
+from warehouse.filters import Filters
+from reports import summary
 from warehouse.queries import overview
 
 f = frame.current_filters()
+sel = drill.Selection("ov")
 # Three cards a row: labels such as 镇人代会/街道代表议事会 stay whole on a 1280-px projector.
 PER_ROW = 3
 SECTIONS = (
@@ -32,9 +43,10 @@ def _missing(x: float) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x))
 
 
-def _scope() -> str:
-    scope = f.district or t("ov.scope.all")
-    return t("ov.scope.towns", scope=scope, towns="、".join(f.towns)) if f.towns else scope
+def _scope(fx: Filters | None = None) -> str:
+    fx = fx or f
+    scope = fx.district or t("ov.scope.all")
+    return t("ov.scope.towns", scope=scope, towns="、".join(fx.towns)) if fx.towns else scope
 
 
 def _shown(kpi: str, x: float) -> str:
@@ -111,6 +123,11 @@ def _entry(row) -> bool:
     with st.container(horizontal=True, wrap=False, vertical_alignment="center", gap="small"):
         st.markdown(f"{ICONS[row.severity]} {_badge(row.severity, t(f'ov.att.status.{row.severity}'))} "
                     f"{_message(row)}", width="stretch")
+        if isinstance(row.town, str):  # before 明细, so that 明细 lines up on the right
+            with contextlib.suppress(StreamlitPageNotFoundError):  # the page run on its own (tests)
+                st.page_link(drill.TOWN_PAGE, label=t("ov.att.town"), icon=":material/location_on:",
+                             query_params=drill.town_params(f, row.town, row.district),
+                             help=t("drill.open_town", town=row.town))
         try:
             st.page_link(f"views/{row.page}.py", label=t("ov.att.open"), icon=":material/chevron_right:",
                          icon_position="right", query_params=params, help=t(f"ov.att.open.{row.page}"))
@@ -133,6 +150,27 @@ def _trend_figure(trend, kpi: str):
     return fig
 
 
+def _town_text(kpi: str, value: float) -> str:
+    """A town's value of ``kpi`` as shown on its bar."""
+    if kpi == "compliance":
+        return t("ov.town.met") if value >= 1 else t("ov.town.missed")
+    if kpi == "coverage":
+        return t("ov.town.covered") if value >= 1 else t("ov.town.not_covered")
+    return charts.fmt_num(int(value))
+
+
+def _attention_rows(att: pd.DataFrame) -> pd.DataFrame:
+    """The 需关注 list as the exported rows: status, the message, place and figures."""
+    return att.assign(status=[t(f"ov.att.status.{s}") for s in att["severity"]],
+                      message=[_message(r) for r in att.itertuples()], metric_name=[name(m) for m in att["metric"]])
+
+
+EXPORT_LABELS = {
+    "kpi_name": t("ov.col.kpi"), "value": t("ov.col.value"), "previous": t("ov.col.previous"),
+    "target": t("word.target"), "status": t("ov.col.status"), "message": t("ov.col.message"),
+    "district": t("word.district"), "town": t("word.town"), "year": t("word.year"), "metric_name": t("ov.col.kpi"),
+}
+
 st.title(t("ov.title"))
 if f.year is None:
     st.info(t("ov.need_year"))
@@ -140,24 +178,82 @@ else:
     _, end, _, _ = overview.comparison_window(f)
     period = (t("ov.period.full", year=f.year) if f.year_over
               else t("ov.period.partial", year=f.year, m=end.month, d=end.day))
-    st.caption(f"{_scope()} · {period} · {t('ov.scope.counted')}")
+    caption_box = st.container()
+    chips_box = st.container()
+    results_box = st.container()
+    attention_box = st.container()
+    more_box = st.container()
+
+    # --- the town picker: the selected KPI per town, beside its trend ----------------------
+    trend_kpis = [k for _, ids in SECTIONS for k in ids]
+    f_sel = f
+    with frame.guard("overview.trend"):
+        st.subheader(t("ov.trend.title"))
+        kpi = st.selectbox(t("ov.trend.pick"), trend_kpis, format_func=name, key="ov_trend_kpi")
+        left, right = st.columns(2)
+        with right:
+            by_town = data.get(overview.kpi_by_town, f)
+            if by_town.empty:
+                st.info(t("ov.town.empty", scope=_scope()))
+            else:
+                ranked = by_town.sort_values(kpi, ascending=False, kind="stable")
+                place = ([f"{d} {tw}" for d, tw in zip(ranked["district"], ranked["town"])] if f.district is None
+                         else list(ranked["town"]))
+                shown = ranked.assign(place=place, text=[_town_text(kpi, v) for v in ranked[kpi]])
+                fig = charts.bar(shown, "place", kpi, horizontal=True, category_order=place,
+                                 title=t("ov.town.title", year=f.year, kpi=name(kpi)), y_title=name(kpi),
+                                 height=max(320, 26 * len(shown) + 110))
+                fig.update_traces(marker_color=PALETTE[1], customdata=list(shown["town"]), width=0.5,
+                                  hovertext=shown["text"], hovertemplate="%{y}: %{hovertext}<extra></extra>")
+                # A dot at each bar's end, with the value: a town at 0 has no bar but can still be picked.
+                fig.add_scatter(x=shown[kpi], y=shown["place"], customdata=list(shown["town"]), mode="markers+text",
+                                text=shown["text"], textposition="middle right", hovertext=shown["text"],
+                                hovertemplate="%{y}: %{hovertext}<extra></extra>", cliponaxis=False,
+                                marker=dict(color=PALETTE[1], size=11), showlegend=False)
+                fig.update_xaxes(range=[-0.02 * max(1.0, float(shown[kpi].max())),
+                                        max(1.0, float(shown[kpi].max())) * 1.3],
+                                 tickformat=".0%" if kpi in overview.RATE_KPIS else None)
+                picked = sel.chart(fig, "town", name="town")
+                st.caption(t("ov.town.caption") + " " + t("drill.hint"))
+                export.offer("ov_by_town", t("ov.town.title", year=f.year, kpi=name(kpi)), f, shown,
+                             {**EXPORT_LABELS, kpi: name(kpi)}, (["district"] if f.district is None else [])
+                             + ["town", kpi])
+                if picked:
+                    f_sel = f.with_towns(tuple(picked))
+        with left:
+            trend = data.get(overview.kpi_trend, f_sel)
+            if trend.empty:
+                st.info(t("ov.trend.empty", scope=_scope(f_sel)))
+            else:
+                st.plotly_chart(_trend_figure(trend, kpi), width="stretch", config={"displayModeBar": False})
+                if not f.year_over:
+                    st.caption(t("ov.trend.caption", year=f.year, date=end.isoformat()))
+                one = trend[trend["kpi"] == kpi].assign(kpi_name=name(kpi))
+                export.offer("ov_trend", t("ov.trend.export", kpi=name(kpi)), f_sel, one, EXPORT_LABELS,
+                             ["year", "kpi_name", "value", "target"])
+
+    # --- narrowed to the picked towns: caption, cards, 需关注 --------------------------------
+    with caption_box:
+        st.caption(f"{_scope(f_sel)} · {period} · {t('ov.scope.counted')}")
+    with chips_box:
+        sel.bar(f, {"town": t("word.town")}, kind="activities")
 
     has_records = False
-    with frame.guard("overview.kpis"):
-        kpis = data.get(overview.headline_kpis, f).set_index("kpi")
-        trend = data.get(overview.kpi_trend, f)
+    with results_box, frame.guard("overview.kpis"):
+        kpis = data.get(overview.headline_kpis, f_sel).set_index("kpi")
+        trend = data.get(overview.kpi_trend, f_sel)
         has_records = (kpis.loc[list(overview.RECORD_KPIS), "value"].fillna(0) > 0).any()
         if has_records:
             _section(*SECTIONS[0], kpis, trend)
         else:
-            st.info(t("ov.empty", scope=_scope(), year=f.year))
+            st.info(t("ov.empty", scope=_scope(f_sel), year=f.year))
 
     # What is off-track comes right after the key results: it is what a leader acts on.
-    with frame.guard("overview.attention"):
+    with attention_box, frame.guard("overview.attention"):
         st.subheader(t("ov.att.title"))
-        att = data.get(overview.needs_attention, f)
+        att = data.get(overview.needs_attention, f_sel)
         if att.empty:
-            st.info(t("ov.att.none", scope=_scope(), year=f.year))
+            st.info(t("ov.att.none", scope=_scope(f_sel), year=f.year))
         else:
             counts = att["severity"].value_counts()
             st.markdown(" ".join(_badge(s, t("ov.att.count." + s, n=int(counts.get(s, 0))))
@@ -166,20 +262,20 @@ else:
                 linked = [_entry(row) for row in att.itertuples()]
             if not all(linked):
                 st.caption(t("ov.att.no_page"))
+            export.offer("ov_attention", t("ov.att.title"), f_sel, _attention_rows(att), EXPORT_LABELS,
+                         ["status", "message", "district", "town", "year", "metric_name", "value", "target"])
 
-    with frame.guard("overview.kpis.more"):
+    with more_box, frame.guard("overview.summary"):
+        if has_records and f.year is not None:
+            # 工作总结: the report's text written from the same figures, ready to paste.
+            with st.expander(t("ov.summary.title"), icon=":material/description:"):
+                st.caption(t("ov.summary.hint"))
+                st.code(data.get(summary.summary_text, f_sel), language=None, wrap_lines=True)
+
+    with more_box, frame.guard("overview.kpis.more"):
         if has_records:
             for title, ids in SECTIONS[1:]:
                 _section(title, ids, kpis, trend)
-
-    with frame.guard("overview.trend"):
-        st.subheader(t("ov.trend.title"))
-        trend = data.get(overview.kpi_trend, f)
-        if trend.empty:
-            st.info(t("ov.trend.empty", scope=_scope()))
-        else:
-            kpi = st.selectbox(t("ov.trend.pick"), [k for _, ids in SECTIONS for k in ids], format_func=name,
-                               key="ov_trend_kpi")
-            st.plotly_chart(_trend_figure(trend, kpi), width="stretch", config={"displayModeBar": False})
-            if not f.year_over:
-                st.caption(t("ov.trend.caption", year=f.year, date=end.isoformat()))
+            table = kpis.reset_index().assign(kpi_name=lambda d: [name(k) for k in d["kpi"]])
+            export.offer("ov_kpis", t("ov.kpis.export", year=f.year), f_sel, table, EXPORT_LABELS,
+                         ["kpi_name", "value", "previous", "target"])

@@ -1,30 +1,28 @@
 """全覆盖进度 — practice-site coverage against the district's rollout plan: the headline
 figures and a verdict, the burn-up with its phase bands, the town tiles (for a projector),
-the projection and the town table. One district at a time (a tab per district for 全部)."""
+the projection and the town table. One district at a time (a tab per district for 全部).
+
+A click on a town's tile narrows the town table to the towns picked and, for one town,
+offers its profile and its practice sites. The plan is the district's: the figures, the
+burn-up and the tiles stay the whole district's. Every chart and table offers its rows
+for export. The figures are built in :mod:`ui.coverage_charts`."""
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import replace
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
-from ui import charts, data, frame
-from ui.charts import STATUS_COLORS
+from ui import charts, data, drill, export, frame
+from ui import coverage_charts as cc
 from ui.i18n import enum, t
 from ui.metrics import definition, name
 from warehouse.filters import Filters
 from warehouse.queries import rollout as ro
 
 f = frame.current_filters()
-# Three-colour status -> the app's status palette (met / pending / missed).
-TONE = {"green": "met", "amber": "pending", "red": "missed"}
-PHASE_FILLS = {"PILOT": "#DCE8F5", "DEEPEN": "#E8E0F0", "FULL": "#F8E1E1"}
-COVERED, BUILT, TARGET, PROJECTED = STATUS_COLORS["met"], STATUS_COLORS["pending"], charts.RED, "#2E7D32"
-TILE_COLUMNS = 4
 KPI_WIDTH = 225  # px: six fit in a row at 1920 px with the sidebar open
 RULES = ("coverage", "coverage_built", "coverage_target", "coverage_status", "best_site", "coverage_pace",
          "coverage_projection", "coverage_needed")
@@ -97,129 +95,39 @@ def _verdict(s) -> None:
                    months=s.months_left, progress=s.built + s.pilot, **common), icon=":material/error:")
 
 
-# --- burn-up --------------------------------------------------------------------------
-
-def _two_lines(label: str) -> str:
-    """A long phase name (English) on two lines, so that neighbouring bands never overlap."""
-    words = label.split(" ")
-    if len(label) <= 14 or len(words) < 2:
-        return f"<b>{label}</b>"
-    cut = max(range(1, len(words)), key=lambda i: -abs(len(" ".join(words[:i])) - len(label) / 2))
-    return f"<b>{' '.join(words[:cut])}</b><br><b>{' '.join(words[cut:])}</b>"
-
-
-def _burnup(series: pd.DataFrame, bands: pd.DataFrame, s, height: int = 470) -> go.Figure:
-    actual = series[series["actual"]]
-    x = [pd.Timestamp(m) for m in series["month"]]
-    xa = [pd.Timestamp(m) for m in actual["month"]]
-    fig = go.Figure()
-    for b in bands.itertuples():
-        years = str(b.first_year) if b.first_year == b.last_year else f"{b.first_year}–{b.last_year}"
-        fig.add_vrect(x0=pd.Timestamp(b.start), x1=pd.Timestamp(b.end) + pd.Timedelta(days=1),
-                      fillcolor=PHASE_FILLS.get(b.phase, "#EEEEEE"), opacity=0.7, layer="below", line_width=0,
-                      annotation_text=f"{_two_lines(enum('rollout_phase', b.phase))} {years}",
-                      annotation_position="top left", annotation_font=dict(size=15, color="#333"))
-    fig.add_scatter(x=xa, y=actual["covered"].astype(float), name=t("ro.chart.covered"), mode="lines",
-                    line=dict(color=COVERED, width=3, shape="hv"), stackgroup="actual",
-                    fillcolor="rgba(46,125,50,0.55)",
-                    hovertemplate="%{x|%Y-%m}: %{y}<extra>" + t("ro.chart.covered") + "</extra>")
-    fig.add_scatter(x=xa, y=actual["built"].astype(float), name=t("ro.chart.built"), mode="lines",
-                    line=dict(color=BUILT, width=1, shape="hv"), stackgroup="actual",
-                    fillcolor="rgba(224,161,0,0.45)",
-                    hovertemplate="%{x|%Y-%m}: +%{customdata}<extra>" + t("ro.chart.built") + "</extra>",
-                    customdata=actual["built"].astype(int))
-    fig.add_scatter(x=x, y=series["target"].astype(float), name=t("ro.chart.target"), mode="lines",
-                    line=dict(color=TARGET, width=3, dash="dash", shape="hv"), connectgaps=False,
-                    hovertemplate="%{x|%Y}: %{y}<extra>" + t("ro.chart.target") + "</extra>")
-    proj = series[series["projected"].notna()]
-    if len(proj) > 1:
-        fig.add_scatter(x=[pd.Timestamp(m) for m in proj["month"]], y=proj["projected"], mode="lines",
-                        name=t("ro.chart.projected"), line=dict(color=PROJECTED, width=2, dash="dot"),
-                        hovertemplate="%{x|%Y-%m}: %{y:.1f}<extra>" + t("ro.chart.projected") + "</extra>")
-    towns = int(series["towns"].iloc[0])
-    fig.add_hline(y=towns, line_dash="dot", line_color="#777", line_width=1,
-                  annotation_text=t("ro.chart.all_towns", n=towns), annotation_position="bottom left",
-                  annotation_font=dict(size=14, color="#555"))
-    fig.add_vline(x=pd.Timestamp(s.as_of), line_color="#555", line_width=1)
-    fig.update_layout(hovermode="x unified", yaxis_title=t("ro.chart.y"),
-                      legend=dict(orientation="h", y=-0.12, yanchor="top", x=0, font=dict(size=15),
-                                  traceorder="normal"))
-    fig.update_yaxes(range=[0, towns * 1.14 + 0.5], dtick=2 if towns > 10 else 1)
-    fig.update_xaxes(dtick="M6", tickformat="%Y-%m", tickfont=dict(size=14))
-    fig.update_layout(height=height, template="oversight", margin=dict(t=10, b=10, l=10, r=10))
-    return fig
-
-
-# --- tiles ----------------------------------------------------------------------------
-
-def _tiles(towns: pd.DataFrame, height_per_row: int = 100) -> go.Figure:
-    """One square per town, coloured by status, with the town's name and stage: readable
-    from the back of a room."""
-    n = len(towns)
-    cols = min(TILE_COLUMNS, max(n, 1))
-    rows = max(1, math.ceil(n / cols))
-    fig = go.Figure()
-    xs, ys, hover = [], [], []
-    for i, r in enumerate(towns.itertuples()):
-        c, rr = i % cols, i // cols
-        color = STATUS_COLORS[TONE[r.status]]
-        fig.add_shape(type="rect", x0=c + 0.04, x1=c + 0.96, y0=rr + 0.07, y1=rr + 0.93, fillcolor=color,
-                      line=dict(width=0), layer="below")
-        ink = "#222" if r.status == "amber" else "white"
-        stage = enum("site_stage", r.stage) if r.stage else t("ro.stage.none")
-        fig.add_annotation(x=c + 0.5, y=rr + 0.5, showarrow=False, align="center", font=dict(size=18, color=ink),
-                           text=f"<b>{r.town}</b><br><span style='font-size:15px'>{stage}</span>")
-        xs.append(c + 0.5)
-        ys.append(rr + 0.5)
-        site = r.site_name if isinstance(r.site_name, str) else t("ro.stage.none")
-        theme = f" · {r.theme}" if isinstance(r.theme, str) else ""
-        hover.append(f"{r.town} · {t('ro.status.' + r.status)}<br>{site}{theme}")
-    fig.add_scatter(x=xs, y=ys, mode="markers", marker=dict(size=40, opacity=0), hovertext=hover,
-                    hoverinfo="text", showlegend=False)
-    for status in ro.STATUSES:  # legend entries
-        fig.add_scatter(x=[None], y=[None], mode="markers", name=t("ro.status." + status),
-                        marker=dict(symbol="square", size=16, color=STATUS_COLORS[TONE[status]]))
-    fig.update_xaxes(visible=False, range=[0, cols], fixedrange=True)
-    fig.update_yaxes(visible=False, range=[rows, 0], fixedrange=True)
-    fig.update_layout(height=rows * height_per_row + 50, template="oversight", showlegend=True,
-                      legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0, font=dict(size=15)),
-                      margin=dict(l=0, r=0, t=40, b=0), plot_bgcolor="white")
-    return fig
-
-
 # --- town table -----------------------------------------------------------------------
 
+def _picks_line(fd: Filters) -> list[str]:
+    picked = sels[fd.district].get("town")
+    return [t("ro.export.selection", towns="、".join(picked))] if picked else []
+
+
 def _town_table(towns: pd.DataFrame, fd: Filters) -> None:
-    tick = {True: "✓", False: "✗"}
-    shown = towns.assign(
-        status_label=["● " + t("ro.status." + s) for s in towns["status"]],
-        stage_label=[enum("site_stage", s) if s else t("ro.stage.none") for s in towns["stage"]],
-        tone=[TONE[s] for s in towns["status"]],
-        site_name=towns["site_name"].fillna("—"), theme=towns["theme"].fillna("—"),
-        **{c: [tick.get(v, "—") if v is not pd.NA else "—" for v in towns[c]] for c in ro.CHECKLIST},
-    )
-    cols = (["district"] if fd.district is None else []) + [
-        "town", "status_label", "stage_label", "site_name", "theme", "started_on", "built_on", "accepted_on",
-        *ro.CHECKLIST, "score", "sites"]
-    check = {c: st.column_config.TextColumn(t(f"ro.col.{c}"), width=64) for c in ro.CHECKLIST}
-    day = {c: st.column_config.DateColumn(t(f"ro.col.{c}"), format="YYYY-MM-DD", width=96)
-           for c in ("started_on", "built_on", "accepted_on")}
+    shown = cc.town_rows(towns)
+    cols = cc.town_columns(fd.district is None)
+    labels = cc.town_labels()
+    check = {c: st.column_config.TextColumn(labels[c], width=64) for c in ro.CHECKLIST}
+    day = {f"{c}_text": st.column_config.TextColumn(labels[c], width=96) for c in cc.DATES}
     st.dataframe(
         charts.status_styler(shown, "tone", "status_label"), column_order=cols, hide_index=True, width="stretch",
         column_config={
-            "district": st.column_config.TextColumn(t("word.district")),
-            "town": st.column_config.TextColumn(t("word.town"), width=100),
-            "status_label": st.column_config.TextColumn(t("ro.col.status"), help=definition("coverage_status"),
+            "district": st.column_config.TextColumn(labels["district"]),
+            "town": st.column_config.TextColumn(labels["town"], width=100),
+            "status_label": st.column_config.TextColumn(labels["status_label"], help=definition("coverage_status"),
                                                         width=96),
-            "stage_label": st.column_config.TextColumn(t("ro.col.stage"), help=definition("best_site"), width=84),
-            "site_name": st.column_config.TextColumn(t("ro.col.site"), help=definition("best_site"), width=270),
-            "theme": st.column_config.TextColumn(t("ro.col.theme"), width=130),
-            "score": st.column_config.NumberColumn(t("ro.col.score"), format="%.1f", width=64),
-            "sites": st.column_config.NumberColumn(t("ro.col.sites"), help=t("ro.col.sites.help"), width=72),
+            "stage_label": st.column_config.TextColumn(labels["stage_label"], help=definition("best_site"), width=84),
+            "site_name": st.column_config.TextColumn(labels["site_name"], help=definition("best_site"), width=270),
+            "theme": st.column_config.TextColumn(labels["theme"], width=130),
+            "score": st.column_config.NumberColumn(labels["score"], format="%.1f", width=64),
+            "sites": st.column_config.NumberColumn(labels["sites"], help=t("ro.col.sites.help"), width=72),
             **day, **check,
         },
         height="content",
     )
+    # The export: the status without its dot, the dates as dates.
+    export_cols = [{"status_label": "status_text"}.get(c, c.removesuffix("_text")) for c in cols]
+    export.offer(f"ro_towns_{fd.district}", t("ro.table.export", district=fd.district), fd, shown, labels=labels,
+                 columns=export_cols, extra=_picks_line(fd))
 
 
 # --- one district ---------------------------------------------------------------------
@@ -230,6 +138,7 @@ def _district(fd: Filters) -> None:
         st.info(t("ro.empty.towns", district=fd.district))
         return
     s = summary.iloc[0]
+    sel = sels.setdefault(fd.district, drill.Selection(f"ro_{fd.district}"))
     with frame.guard("rollout.kpis"):
         _kpis(s)
         _verdict(s)
@@ -241,21 +150,30 @@ def _district(fd: Filters) -> None:
             st.info(t("ro.empty.series", district=fd.district))
         else:
             bands = data.get(ro.phase_bands, fd)
-            st.plotly_chart(_burnup(series, bands, s), width="stretch", config={"displayModeBar": False},
+            st.plotly_chart(cc.burnup(series, bands, s.as_of), width="stretch", config={"displayModeBar": False},
                             key=f"ro_burnup_{fd.district}")
+            export.offer(f"ro_burnup_{fd.district}", t("ro.burnup.export", district=fd.district), fd,
+                         cc.burnup_rows(series), labels=cc.burnup_labels(), columns=cc.BURNUP_COLUMNS)
     towns = data.get(ro.rollout_by_town, fd)
     with right, frame.guard("rollout.tiles"):
         st.markdown(f"**{t('ro.tiles.title', date=s.evaluated_on.isoformat())}**")
         if towns.empty:
             st.info(t("ro.empty.towns", district=fd.district))
         else:
-            st.plotly_chart(_tiles(towns), width="stretch", config={"displayModeBar": False, "staticPlot": False},
-                            key=f"ro_tiles_{fd.district}")
+            sel.chart(cc.tiles(towns), "town")
+            st.caption(t("ro.tiles.hint"))
+            export.offer(f"ro_tiles_{fd.district}", t("ro.tiles.export", district=fd.district), fd,
+                         cc.town_rows(towns), labels=cc.town_labels(),
+                         columns=["town", "status_text", "stage_label", "site_name", "theme"])
     with frame.guard("rollout.projection"):
         st.caption(t("ro.burnup.caption", date=s.as_of.isoformat()))
     with frame.guard("rollout.table"):
         st.subheader(t("ro.table.title", date=s.evaluated_on.isoformat()))
-        if fd.towns:
+        picked = sel.get("town")
+        if picked:
+            towns = data.get(ro.rollout_by_town, fd.with_towns(picked))
+        sel.bar(fd, {"town": t("word.town")}, kind="practice_sites")
+        if fd.towns and not picked:
             st.caption(t("ro.table.town_filter", n=len(towns)))
         if towns.empty:
             st.info(t("ro.empty.towns", district=fd.district))
@@ -266,6 +184,7 @@ def _district(fd: Filters) -> None:
             _town_table(towns, fd)
 
 
+sels: dict[str | None, drill.Selection] = {}
 st.title(t("ro.title"))
 if f.as_of is None:
     st.info(t("ro.empty.no_data"))

@@ -1,22 +1,29 @@
 """阵地与观摩 — the 家/站/点 network per town and the stations upgraded to practice points;
 the practice sites as cards (一地一特色), their ranking with stars, and a side-by-side
-comparison of two to four sites for an evaluation session (观摩评比)."""
+comparison of two to four sites for an evaluation session (观摩评比).
+
+A click on a town's bar in the network chart narrows the rest of the page to the towns
+picked — the network cards, the upgraded stations, the table by town, the site cards and
+the ranking (ranks stay those of the whole scope) — and, for one town, offers its profile
+and its stations. The comparison keeps every site to choose from. Every chart and table
+offers its rows for export."""
 
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
-from ui import data, frame
-from ui.charts import PALETTE
+from ui import coverage_charts as cc
+from ui import data, drill, export, frame
 from ui.i18n import enum, t
 from ui.metrics import definition, name
+from warehouse.filters import Filters
 from warehouse.queries import rollout as ro
 from warehouse.queries import sites as si
 
 f = frame.current_filters()
-NETWORK = ("home", "station", "point", "studio")  # 家 / 站 / 点 / 工作室, as the article counts them
+NETWORK = cc.NETWORK
+sel = drill.Selection("si")
 STAGE_BADGE = {"ACCEPTED": "green", "BUILT": "orange", "PILOT": "blue", "PLANNED": "gray"}
 MAX_COMPARE = 4
 CARDS_PER_ROW = 3
@@ -57,18 +64,47 @@ def _score(x: float) -> str:
 
 # --- the network ----------------------------------------------------------------------
 
-def _network_figure(by_town: pd.DataFrame) -> go.Figure:
-    fig = go.Figure()
-    for i, kind in enumerate(NETWORK):
-        label = enum("station_kind", kind.upper())
-        fig.add_bar(y=by_town["town"], x=by_town[kind], name=label, orientation="h", marker_color=PALETTE[i],
-                    hovertemplate="%{y} · " + label + ": %{x}<extra></extra>")
-    fig.update_layout(barmode="stack", height=max(320, 30 * len(by_town) + 110), template="oversight",
-                      xaxis_title=t("si.net.count"),
-                      legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0, traceorder="normal"),
-                      margin=dict(l=10, r=10, t=40, b=10))
-    fig.update_yaxes(autorange="reversed", type="category")
-    return fig
+def _picks_line() -> list[str]:
+    picked = sel.get("town")
+    return [t("si.export.selection", towns="、".join(picked))] if picked else []
+
+
+def _network_cards(fs: Filters) -> None:
+    totals = data.get(si.station_network_totals, fs)
+    if fs.towns != f.towns:
+        st.caption(t("si.kpi.picked", towns="、".join(fs.towns)))
+    cards = (
+        ("si.kpi.home", totals["home"], ""),
+        ("si.kpi.station", totals["station"], ""),
+        ("si.kpi.point_studio", totals["point_studio"],
+         t("si.kpi.point_studio.desc", point=totals["point"], studio=totals["studio"])),
+        ("si.kpi.upgraded", totals["upgraded"], t("si.kpi.upgraded.desc", period=period)),
+        ("si.kpi.bases", totals["practice_base"] + totals["practice_point"], t("si.kpi.bases.desc")),
+    )
+    for col, (key, value, desc) in zip(st.columns(5), cards):
+        with col:
+            help_id = "stations_upgraded" if key == "si.kpi.upgraded" else "station_network"
+            st.metric(t(key), f"{value:,}", delta=desc or None, delta_color="off", delta_arrow="off", border=True,
+                      help=definition(help_id))
+
+
+def _upgraded(fs: Filters) -> None:
+    st.markdown(f"**{t('si.net.upgraded.title', period=period)}**")
+    upgraded = data.get(si.upgraded_stations, fs)
+    if upgraded.empty:
+        st.info(t("si.net.upgraded.none", period=period))
+        return
+    shown = upgraded.assign(kind_label=[enum("station_kind", k) for k in upgraded["kind"]])
+    labels = {"name": t("si.col.station"), "district": t("word.district"), "town": t("word.town"),
+              "kind_label": t("word.kind"), "upgraded_on": t("si.col.upgraded_on"), "theme": t("si.col.theme")}
+    cols = ["name"] + (["district"] if f.district is None else []) + ["town", "kind_label", "upgraded_on", "theme"]
+    st.dataframe(shown, hide_index=True, width="stretch", column_order=cols,
+                 column_config={
+                     **{c: st.column_config.TextColumn(labels[c]) for c in cols},
+                     "upgraded_on": st.column_config.DateColumn(labels["upgraded_on"], format="YYYY-MM-DD"),
+                 })
+    export.offer("si_upgraded", t("si.net.upgraded.title", period=period), fs, shown, labels=labels, columns=cols,
+                 extra=_picks_line())
 
 
 def _network() -> None:
@@ -80,52 +116,34 @@ def _network() -> None:
     if sum(totals[k] for k in NETWORK) == 0:
         st.info(t("si.empty.network", scope=scope, period=period))
         return
-    cols = st.columns(5)
-    cards = (
-        ("si.kpi.home", totals["home"], ""),
-        ("si.kpi.station", totals["station"], ""),
-        ("si.kpi.point_studio", totals["point_studio"],
-         t("si.kpi.point_studio.desc", point=totals["point"], studio=totals["studio"])),
-        ("si.kpi.upgraded", totals["upgraded"], t("si.kpi.upgraded.desc", period=period)),
-        ("si.kpi.bases", totals["practice_base"] + totals["practice_point"], t("si.kpi.bases.desc")),
-    )
-    for col, (key, value, desc) in zip(cols, cards):
-        with col:
-            help_id = "stations_upgraded" if key == "si.kpi.upgraded" else "station_network"
-            st.metric(t(key), f"{value:,}", delta=desc or None, delta_color="off", delta_arrow="off", border=True,
-                      help=definition(help_id))
+    # The cards count the towns picked in the chart below them: their place is kept.
+    cards_box = st.container()
     by_town = data.get(si.station_network_by_town, f)
+    cols = (["district"] if f.district is None else []) + ["town", *NETWORK, "practice_base", "upgraded"]
     left, right = st.columns([3, 2], gap="medium")
     with left:
-        st.plotly_chart(_network_figure(by_town), width="stretch", config={"displayModeBar": False})
+        sel.chart(cc.network(by_town), "town")
+        st.caption(t("si.net.hint"))
+        export.offer("si_network", t("si.net.export", period=period), f, by_town, labels=cc.network_labels(),
+                     columns=cols)
+    picked = sel.get("town")
+    fs = f.with_towns(picked) if picked else f
+    with cards_box:
+        _network_cards(fs)
     with right:
-        st.markdown(f"**{t('si.net.upgraded.title', period=period)}**")
-        upgraded = data.get(si.upgraded_stations, f)
-        if upgraded.empty:
-            st.info(t("si.net.upgraded.none", period=period))
-        else:
-            shown = upgraded.assign(kind_label=[enum("station_kind", k) for k in upgraded["kind"]])
-            st.dataframe(shown, hide_index=True, width="stretch",
-                         column_order=["name", "town", "kind_label", "upgraded_on", "theme"],
-                         column_config={
-                             "name": st.column_config.TextColumn(t("si.col.station")),
-                             "town": st.column_config.TextColumn(t("word.town")),
-                             "kind_label": st.column_config.TextColumn(t("word.kind")),
-                             "upgraded_on": st.column_config.DateColumn(t("si.col.upgraded_on"),
-                                                                        format="YYYY-MM-DD"),
-                             "theme": st.column_config.TextColumn(t("si.col.theme")),
-                         })
+        _upgraded(fs)
     with st.expander(t("si.net.table")):
-        cols = (["district"] if f.district is None else []) + ["town", *NETWORK, "practice_base", "upgraded"]
-        st.dataframe(by_town, hide_index=True, width="stretch", column_order=cols, height="content",
+        rows = data.get(si.station_network_by_town, fs) if picked else by_town
+        labels = cc.network_labels()
+        st.dataframe(rows, hide_index=True, width="stretch", column_order=cols, height="content",
                      column_config={
-                         "district": st.column_config.TextColumn(t("word.district")),
-                         "town": st.column_config.TextColumn(t("word.town")),
-                         **{k: st.column_config.NumberColumn(enum("station_kind", k.upper()))
-                            for k in (*NETWORK, "practice_base")},
-                         "upgraded": st.column_config.NumberColumn(t("si.col.upgraded"),
+                         "district": st.column_config.TextColumn(labels["district"]),
+                         "town": st.column_config.TextColumn(labels["town"]),
+                         **{k: st.column_config.NumberColumn(labels[k]) for k in (*NETWORK, "practice_base")},
+                         "upgraded": st.column_config.NumberColumn(labels["upgraded"],
                                                                    help=definition("stations_upgraded")),
                      })
+        export.offer("si_towns", t("si.net.table"), fs, rows, labels=labels, columns=cols, extra=_picks_line())
 
 
 # --- practice sites -------------------------------------------------------------------
@@ -142,6 +160,23 @@ def _card(r) -> None:
         st.markdown(score)
 
 
+def _site_rows(sites: pd.DataFrame) -> pd.DataFrame:
+    """The sites in words, as the cards, the ranking and the comparison show them."""
+    return sites.assign(star_text=[_stars(n) for n in sites["stars"]],
+                        stage_label=[enum("site_stage", s) for s in sites["stage"]],
+                        checklist_text=[f"{n} / {len(ro.CHECKLIST)}" for n in sites["checklist"]],
+                        theme=[x if isinstance(x, str) and x else t("si.card.no_theme") for x in sites["theme"]],
+                        **{c: ["✓" if _present(v) else "✗" for v in sites[c]] for c in ro.CHECKLIST})
+
+
+def _site_labels() -> dict[str, str]:
+    return {"rank": t("si.col.rank"), "star_text": t("si.col.stars"), "name": t("si.col.site"),
+            "district": t("word.district"), "town": t("word.town"), "theme": t("si.col.theme"),
+            "stage_label": t("si.col.stage"), "checklist_text": t("si.col.checklist"), "score": t("si.col.score"),
+            **{c: t(f"si.check.{c}") for c in ro.CHECKLIST},
+            **{c: t(f"si.col.{c}") for c in ("started_on", "built_on", "accepted_on")}}
+
+
 def _cards(sites: pd.DataFrame) -> None:
     st.subheader(t("si.cards.title", period=period))
     st.caption(t("si.cards.caption"))
@@ -150,6 +185,11 @@ def _cards(sites: pd.DataFrame) -> None:
         for col, r in zip(st.columns(CARDS_PER_ROW), rows[i:i + CARDS_PER_ROW]):
             with col:
                 _card(r)
+    export.offer("si_sites", t("si.cards.export", period=period), f, _site_rows(sites), labels=_site_labels(),
+                 columns=["name"] + (["district"] if f.district is None else []) + [
+                     "town", "theme", "stage_label", *ro.CHECKLIST, "checklist_text", "score", "star_text",
+                     "started_on", "built_on", "accepted_on"],
+                 extra=_picks_line())
 
 
 def _ranking(sites: pd.DataFrame) -> None:
@@ -158,9 +198,7 @@ def _ranking(sites: pd.DataFrame) -> None:
     if ranked.empty:
         st.info(t("si.rank.none", period=period))
         return
-    shown = ranked.assign(star_text=[_stars(n) for n in ranked["stars"]],
-                          stage_label=[enum("site_stage", s) for s in ranked["stage"]],
-                          checklist_text=[f"{n} / {len(ro.CHECKLIST)}" for n in ranked["checklist"]])
+    shown = _site_rows(ranked)
     cols = ["rank", "star_text", "name"] + (["district"] if f.district is None else []) + [
         "town", "theme", "stage_label", "checklist_text", "score"]
     st.dataframe(shown, hide_index=True, width="stretch", column_order=cols, height="content",
@@ -181,6 +219,8 @@ def _ranking(sites: pd.DataFrame) -> None:
     unscored = len(sites) - len(ranked)
     if unscored:
         st.caption(t("si.rank.unscored", n=unscored))
+    export.offer("si_ranking", t("si.rank.title", period=period), f, shown, labels=_site_labels(), columns=cols,
+                 extra=_picks_line())
 
 
 def _compare(sites: pd.DataFrame) -> None:
@@ -207,22 +247,33 @@ def _compare(sites: pd.DataFrame) -> None:
                 st.markdown(f"{_tick(getattr(r, c))} {t('si.check.' + c)}")
             dates = [(k, getattr(r, k)) for k in ("started_on", "built_on", "accepted_on")]
             st.caption(" · ".join(f"{t('si.col.' + k)} {v.isoformat() if v else '—'}" for k, v in dates))
+    export.offer("si_compare", t("si.cmp.title"), f, _site_rows(chosen), labels=_site_labels(),
+                 columns=["name", "town", "stage_label", "theme", "score", "star_text", "rank", "checklist_text",
+                          *ro.CHECKLIST, "started_on", "built_on", "accepted_on"])
 
 
 st.title(t("si.title"))
 st.caption(t("si.caption", scope=scope, period=period))
+chips_box = st.container()  # the chips of the towns picked in the network chart, once it has run
 
 with frame.guard("sites.network"):
     _network()
+with chips_box:
+    sel.bar(f, {"town": t("word.town")}, kind="stations")
 
-sites = pd.DataFrame()
+everywhere = sites = pd.DataFrame()
 with frame.guard("sites.list"):
-    sites = data.get(si.practice_sites_assessed, f)
+    everywhere = sites = data.get(si.practice_sites_assessed, f)
+    if sel.get("town"):
+        sites = data.get(si.practice_sites_assessed, f, sel.get("town"))
 
 with frame.guard("sites.cards"):
     if sites.empty:
         st.subheader(t("si.cards.title", period=period))
-        st.info(t("si.empty.sites", scope=scope, period=period))
+        if sel.get("town"):
+            st.info(t("si.empty.sites_picked", towns="、".join(sel.get("town")), period=period))
+        else:
+            st.info(t("si.empty.sites", scope=scope, period=period))
     else:
         _cards(sites)
 
@@ -231,8 +282,8 @@ with frame.guard("sites.ranking"):
         _ranking(sites)
 
 with frame.guard("sites.compare"):
-    if len(sites) >= 2:
-        _compare(sites)
+    if len(everywhere) >= 2:
+        _compare(everywhere)
 
 with st.expander(t("si.rules.title"), icon=":material/menu_book:"):
     for mid in RULES:

@@ -1,24 +1,48 @@
-"""三会制度 — statutory meetings per town and year: held vs minimum, status, trend."""
+"""三会制度 — statutory meetings per town and year: held vs minimum, status, trend.
+
+Drilling: a town picked in the by-town chart narrows the KPI cards (drawn above it, into
+a container), the table and the trend charts to the picked towns."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
-from ui import charts, data, frame
+from ui import charts, data, drill, export, frame
+from ui.charts import PALETTE
 from ui.i18n import t
 from ui.metrics import definition
 from warehouse.queries import statutory
 
 f = frame.current_filters()
+sel = drill.Selection("st")
 st.title(t("st.title"))
 st.caption(t("st.caption"))
 
+MEETINGS = ("congress", "review", "deputy_voter")
+MEETING_COLORS = dict(zip(MEETINGS, PALETTE))
 
-def _status_label(row) -> str:
+
+def _status_text(row) -> str:
     if row.status == "pending":
-        return "● " + t("st.status.pending", months=row.months_left)
-    return "● " + t(f"st.status.{row.status}")
+        return t("st.status.pending", months=row.months_left)
+    return t(f"st.status.{row.status}")
 
+
+def _meeting(kind: str) -> str:
+    return t(f"st.col.{kind}")
+
+
+# Headers of the exported files.
+COLUMN_LABELS = {
+    "district": t("word.district"), "town": t("word.town"), "year": t("word.year"),
+    "congress": _meeting("congress"), "review": _meeting("review"), "deputy_voter": _meeting("deputy_voter"),
+    "status_text": t("st.col.status"), "towns": t("st.kpi.towns"), "compliant": t("st.kpi.compliant"),
+    "rate": t("st.col.rate"), "kind_label": t("word.kind"), "n": t("word.count"),
+}
+
+chips_box = st.container()
+f_sel = f
 
 with frame.guard("statutory.table"):
     if f.year is None:
@@ -28,21 +52,57 @@ with frame.guard("statutory.table"):
         if by_town.empty:
             st.info(t("st.empty", year=f.year))
         else:
-            c1, c2, c3, c4 = st.columns(4)
-            with c1:
-                frame.kpi(t("st.kpi.towns"), len(by_town))
-            with c2:
-                frame.kpi(t("st.kpi.compliant"), int(by_town["compliant"].sum()), help_text=definition("compliance"))
-            with c3:
-                frame.kpi(t("st.kpi.missed"), int((by_town["status"] == "missed").sum()))
-            with c4:
-                frame.kpi(t("st.kpi.pending"), int((by_town["status"] == "pending").sum()))
+            kpi_box = st.container()
+            # --- the town picker: meetings held per town ----------------------------------
+            st.subheader(t("st.chart.title", year=f.year))
+            st.caption(t("st.chart.caption", congress=statutory.MIN_CONGRESS, review=statutory.MIN_REVIEW)
+                       + " " + t("drill.hint"))
+            place = ([f"{d} {tw}" for d, tw in zip(by_town["district"], by_town["town"])] if f.district is None
+                     else list(by_town["town"]))
+            shown = by_town.assign(place=place, status_text=[_status_text(r) for r in by_town.itertuples()])
+            long = pd.concat([shown.assign(kind=k, kind_label=_meeting(k), n=shown[k]) for k in MEETINGS])
+            fig = charts.bar(long, "place", "n", color="kind_label", barmode="group", category_order=place,
+                             color_map={_meeting(k): c for k, c in MEETING_COLORS.items()},
+                             y_title=t("word.count"), height=400)
+            for trace in fig.data:
+                part = long[long["kind_label"] == trace.name]
+                trace.customdata = part[["town", "status_text"]].values.tolist()
+            fig.update_traces(hovertemplate="%{x} · %{fullData.name}: %{y} · %{customdata[1]}<extra></extra>")
+            # Each town's status as a dot above its bars: every town can be picked, even one
+            # that held no meeting (and so has no bar).
+            top = max(float(long["n"].max()), float(statutory.MIN_CONGRESS)) + 0.6
+            fig.add_scatter(x=shown["place"], y=[top] * len(shown), mode="markers", name=t("st.col.status"),
+                            customdata=shown[["town", "status_text"]].values.tolist(),
+                            marker=dict(size=13, color=[charts.STATUS_COLORS[s] for s in shown["status"]]),
+                            hovertemplate="%{x}: %{customdata[1]}<extra></extra>", showlegend=False)
+            for n in sorted({statutory.MIN_CONGRESS, statutory.MIN_REVIEW}):
+                fig.add_hline(y=n, line_dash="dash", line_color="#888", line_width=1)
+            fig.update_layout(legend=dict(traceorder="normal"))
+            if long["n"].max() <= 10:  # whole meetings: no 0.5 ticks
+                fig.update_yaxes(dtick=1)
+            picked = sel.chart(fig, "town")
+            cols = (["district"] if f.district is None else []) + ["town", *MEETINGS, "status_text"]
+            export.offer("st_towns", t("st.chart.title", year=f.year), f, shown, COLUMN_LABELS, cols)
+
+            # --- narrowed to the picked towns: KPI cards and the table -------------------
+            f_sel = f.with_towns(tuple(picked)) if picked else f
+            rows = data.get(statutory.statutory_by_town, f_sel) if picked else by_town
+            with kpi_box:
+                c1, c2, c3, c4 = st.columns(4)
+                with c1:
+                    frame.kpi(t("st.kpi.towns"), len(rows))
+                with c2:
+                    frame.kpi(t("st.kpi.compliant"), int(rows["compliant"].sum()), help_text=definition("compliance"))
+                with c3:
+                    frame.kpi(t("st.kpi.missed"), int((rows["status"] == "missed").sum()))
+                with c4:
+                    frame.kpi(t("st.kpi.pending"), int((rows["status"] == "pending").sum()))
             st.subheader(t("st.table.title", year=f.year))
-            show = by_town.assign(status_label=[_status_label(r) for r in by_town.itertuples()])
-            cols = (["district"] if f.district is None else []) + ["town", "congress", "review", "deputy_voter",
-                                                                   "status_label"]
+            table = rows.assign(status_text=[_status_text(r) for r in rows.itertuples()])
+            table = table.assign(status_label=["● " + s for s in table["status_text"]])
+            cols = (["district"] if f.district is None else []) + ["town", *MEETINGS, "status_label"]
             st.dataframe(
-                charts.status_styler(show, "status", "status_label"), column_order=cols, hide_index=True,
+                charts.status_styler(table, "status", "status_label"), column_order=cols, hide_index=True,
                 width="stretch",
                 column_config={
                     "district": st.column_config.TextColumn(t("word.district")),
@@ -57,9 +117,11 @@ with frame.guard("statutory.table"):
                 },
                 height="content",
             )
+            export.offer("st_table", t("st.table.title", year=f.year), f_sel, table, COLUMN_LABELS,
+                         [c if c != "status_label" else "status_text" for c in cols])
 
 with frame.guard("statutory.trend"):
-    trend = data.get(statutory.compliance_by_year, f)
+    trend = data.get(statutory.compliance_by_year, f_sel)
     if not trend.empty:
         left, right = st.columns(2)
         with left:
@@ -67,11 +129,21 @@ with frame.guard("statutory.trend"):
                               title=t("st.trend.title"), percent=True, y_title=t("st.kpi.compliant"))
             fig.update_traces(hovertemplate="%{x}: %{y:.0%}")
             st.plotly_chart(fig, width="stretch")
+            export.offer("st_trend", t("st.trend.title"), f_sel.with_year(None), trend, COLUMN_LABELS,
+                         ["year", "district", "towns", "compliant", "rate", *MEETINGS])
         with right:
-            long = trend.melt(id_vars=["district", "year"], value_vars=["congress", "review", "deputy_voter"],
-                              var_name="kind", value_name="n")
-            long = long.groupby(["year", "kind"], as_index=False)["n"].sum()
-            long["kind"] = long["kind"].map({"congress": t("st.col.congress"), "review": t("st.col.review"),
-                                             "deputy_voter": t("st.col.deputy_voter")})
-            st.plotly_chart(charts.bar(long, "year", "n", color="kind", barmode="group", title=t("st.counts.title"),
-                                       y_title=t("word.count")), width="stretch")
+            long = trend.melt(id_vars=["district", "year"], value_vars=list(MEETINGS), var_name="kind", value_name="n")
+            long = long.groupby(["year", "kind"], as_index=False, sort=False)["n"].sum()
+            long = long.sort_values(["year", "kind"], key=lambda s: s.map(MEETINGS.index) if s.name == "kind" else s,
+                                    kind="stable")
+            long["kind_label"] = long["kind"].map(_meeting)
+            fig = charts.bar(long, "year", "n", color="kind_label", barmode="group", title=t("st.counts.title"),
+                             y_title=t("word.count"), color_map={_meeting(k): c for k, c in MEETING_COLORS.items()})
+            if not long.empty and long["n"].max() <= 10:  # whole meetings: no 0.5 ticks
+                fig.update_yaxes(dtick=1)
+            st.plotly_chart(fig, width="stretch")
+            export.offer("st_counts", t("st.counts.title"), f_sel.with_year(None), long, COLUMN_LABELS,
+                         ["year", "kind_label", "n"])
+
+with chips_box:
+    sel.bar(f, {"town": t("word.town")}, kind="activities")

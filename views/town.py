@@ -4,8 +4,9 @@ the five-year trend, its stations, practice sites and deputies, and its latest r
 with the way back up (区) and down (记录) in the breadcrumb.
 
 The town comes from the global filters (``?district=…&town=…&year=…``). The selectbox
-switches town the way a link would: it writes ``town`` into the URL, which the sidebar
-reads before this page runs again, so a copied link always reproduces the view."""
+switches town the way a link would: its callback writes ``town`` into the URL before the
+router runs, the sidebar reads the changed URL, so a copied link always reproduces the
+view."""
 
 from __future__ import annotations
 
@@ -23,8 +24,8 @@ from warehouse.queries.rollout import CHECKLIST, evaluation_date
 
 PICK = "town_pick"
 OVERVIEW_PAGE = "views/overview.py"
-# The measures by subject, and the subjects side by side, row by row (a row's widths
-# follow its number of cards, so every card has the same width).
+# The measures by subject, and the subjects' panels two by two (each row pairs panels
+# of about the same height).
 GROUPS: dict[str, tuple[str, ...]] = {
     "sanhui": ("congress", "review", "deputy_voter"),
     "participation": ("publicity", "activities", "participants"),
@@ -33,7 +34,8 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "micro": ("micro_submitted", "micro_solved", "micro_closing_rate"),
     "network": ("deputies", "stations", "sites_accepted", "covered"),
 }
-LAYOUT: tuple[tuple[str, ...], ...] = (("sanhui", "participation"), ("enterprise", "formal"), ("micro", "network"))
+LAYOUT: tuple[tuple[str, ...], ...] = (("sanhui", "participation"), ("enterprise", "network"), ("micro", "formal"))
+WIDTHS = (2.2, 1, 1, 1.1)  # measure, value, median, rank
 GROUP_OF = {m: g for g, ms in GROUPS.items() for m in ms}
 TREND_DEFAULT = ("congress", "participants", "visits", "micro_solved", "formal", "stations")
 SHOWN = 10  # latest records shown per list (the export holds them all)
@@ -41,15 +43,18 @@ ST_BADGE = {"met": "green", "pending": "orange", "missed": "red"}
 RO_BADGE = {"green": "green", "amber": "orange", "red": "red"}
 # Value vs the district median -> the app's status fills (ui.charts.STATUS_FILLS).
 CMP_TONE = {"above": "met", "equal": "none", "below": "pending", "none": "none"}
+CMP_COLOR = {"above": "green", "equal": "gray", "below": "orange", "none": "gray"}  # the same, in Markdown
+CMP_ARROW = {"above": " ↑", "equal": "", "below": " ↓", "none": ""}
 
 f = frame.current_filters()
 period = t("word.year_suffix", year=f.year) if f.year is not None else t("word.all_years")
 
 
 def _pick_town() -> None:
-    """The town selectbox changed: put the town in the URL as a link to the profile would.
+    """The town selectbox changed: put the town in the URL, as a link to the profile would.
     A callback runs before the router, whose sidebar sees the changed URL and sets the
-    global town filter from it — so this rerun already shows the new town."""
+    global town filter from it; the browser's address bar follows (page_info_changed), so
+    this very run already shows the new town and a copied link reproduces it."""
     st.query_params["town"] = st.session_state[PICK]
 
 
@@ -83,39 +88,31 @@ def _compare(value: object, median: object) -> str:
     return "above" if value > median else "below" if value < median else "equal"
 
 
-def _difference(m: str, d: float) -> str:
-    if m in tq.RATES:
-        return f"{d * 100:+.0f} pp"
-    return f"{int(d):+,}" if float(d).is_integer() else f"{d:+,.1f}"
-
-
-def _card(m: str, r) -> None:
-    """One measure: its value, the difference from the district median (green above, red
-    below, grey at it), the median and the rank; its definition as the tooltip."""
-    label, value = t(f"town.m.{m}"), _value(m, r.value)
-    if _missing(r.value):
-        st.metric(label, value, delta=t("town.no_rank"), delta_color="off", delta_arrow="off",
-                  help=definition(m))
-        return
-    desc = t("town.vs_median", median=_median(m, r.median), rank=_rank(r.rank, r.towns))
-    if m == "covered":  # a yes/no state: no difference to show
-        st.metric(label, value, delta=_rank(r.rank, r.towns), delta_color="off", delta_arrow="off",
-                  delta_description=t("town.covered_of", median=_median(m, r.median)), help=definition(m))
-        return
-    d = float(r.value) - float(r.median)
-    st.metric(label, value, delta=_difference(m, d) if d else "±0", delta_color="normal" if d else "off",
-              delta_arrow="auto" if d else "off", delta_description=desc, help=definition(m))
+def _group(g: str, by: dict) -> None:
+    """One subject as a small table: each measure with its definition as the tooltip, the
+    town's value coloured against the district median (green above, grey at, orange below),
+    the median and the rank."""
+    with st.container(border=True, gap="xsmall", key=f"town_group_{g}"):
+        st.markdown(f"**{t(f'town.g.{g}')}**")
+        for c, k in zip(st.columns(WIDTHS)[1:], ("value", "median", "rank")):
+            with c:
+                st.caption(t(f"town.head.{k}"))
+        for m in GROUPS[g]:
+            r = by[m]
+            cmp = _compare(r.value, r.median)
+            name, value, median, rank = st.columns(WIDTHS, vertical_alignment="center")
+            name.markdown(t(f"town.m.{m}"), help=definition(m))
+            value.markdown(f":{CMP_COLOR[cmp]}[**{_value(m, r.value)}**{CMP_ARROW[cmp]}]")
+            median.markdown(_median(m, r.median))
+            rank.markdown(_rank(r.rank, r.towns))
 
 
 def _headline(town: str, profile: pd.DataFrame, fx: Filters) -> None:
     by = {r.measure: r for r in profile.itertuples()}
     for row in LAYOUT:
-        for col, g in zip(st.columns([len(GROUPS[g]) for g in row]), row):
-            with col, st.container(border=True, key=f"town_group_{g}"):
-                st.markdown(f"**{t(f'town.g.{g}')}**")
-                for c, m in zip(st.columns(len(GROUPS[g])), GROUPS[g]):
-                    with c:
-                        _card(m, by[m])
+        for col, g in zip(st.columns(len(row)), row):
+            with col:
+                _group(g, by)
     st.caption(t("town.headline.hint"))
     with st.expander(t("town.table.title")):
         table = profile.assign(
@@ -153,7 +150,7 @@ def _status_label(r) -> str:
 
 
 def _statutory(fd: Filters, town: str) -> None:
-    st.subheader(t("town.st.title"), help=definition("compliance"))
+    st.markdown(f"**{t('town.st.title')}**", help=definition("compliance"))
     hist = data.get(tq.town_statutory, fd, town)
     if f.year is None:
         st.caption(t("town.st.need_year"))
@@ -186,7 +183,7 @@ def _date(x: object) -> str:
 
 
 def _rollout(fd: Filters, town: str) -> None:
-    st.subheader(t("town.ro.title"), help=definition("coverage_status"))
+    st.markdown(f"**{t('town.ro.title')}**", help=definition("coverage_status"))
     ro = data.get(tq.town_rollout, fd, town)
     on = evaluation_date(fd)
     if ro.empty or on is None:
@@ -220,6 +217,7 @@ def _trend(fd: Filters, town: str) -> None:
         st.info(t("town.trend.none"))
         return
     years = sorted(trend["year"].unique())
+    st.caption(t("town.trend.legend", town=town))
     if len(years) == 1:
         st.caption(t("town.trend.one_year", year=int(years[0])))
     series = {"value": town, "median": t("town.trend.median")}
@@ -229,7 +227,8 @@ def _trend(fd: Filters, town: str) -> None:
             part = trend[trend["measure"] == m]
             long = part.melt(id_vars="year", value_vars=["value", "median"], var_name="series", value_name="v")
             long["series"] = long["series"].map(series)
-            fig = charts.line(long, "year", "v", color="series", title=names[m], percent=m in tq.RATES, height=280)
+            fig = charts.line(long, "year", "v", color="series", title=names[m], percent=m in tq.RATES, height=240)
+            fig.update_layout(showlegend=False, margin=dict(t=50))
             fig.update_traces(selector=dict(name=town), line=dict(color=RED, width=3))
             fig.update_traces(selector=dict(name=series["median"]), line=dict(color=PALETTE[7], width=2, dash="dash"),
                               marker=dict(size=6))
@@ -251,7 +250,7 @@ def _network(fd: Filters, fx: Filters, town: str) -> None:
             shown = stations.assign(kind=[enum("station_kind", k) for k in stations["kind"]])
             labels = {c: t(f"town.col.{c}") for c in ("station_id", "name", "kind", "opened_on", "upgraded_on",
                                                       "theme")}
-            st.dataframe(shown, hide_index=True, width="stretch",
+            st.dataframe(shown, hide_index=True, width="stretch", placeholder="—",
                          column_order=["name", "kind", "opened_on", "upgraded_on", "theme"],
                          column_config={c: st.column_config.TextColumn(v) for c, v in labels.items()}
                          | {"opened_on": st.column_config.DateColumn(labels["opened_on"], format="YYYY-MM-DD"),
@@ -288,6 +287,7 @@ def _network(fd: Filters, fx: Filters, town: str) -> None:
         config["checklist"] = st.column_config.NumberColumn(labels["checklist"], format="%d/5")
         config["score"] = st.column_config.NumberColumn(labels["score"], format="%.1f")
         st.dataframe(shown, hide_index=True, width="stretch", column_order=list(labels)[1:], column_config=config,
+                     placeholder="—",
                      key="town_sites_table")
         export.offer("town_sites", f"{t('town.net.export.sites')}_{town}", fx, shown, labels=labels,
                      columns=list(labels))
@@ -337,7 +337,7 @@ def _records(fd: Filters, fx: Filters, town: str) -> None:
                     if c in labels:
                         config[c] = st.column_config.TextColumn(labels[c], width="large")
                 st.dataframe(rows.head(SHOWN), hide_index=True, width="stretch", column_order=list(cols),
-                             column_config=config, key=f"town_rec_{name}")
+                             column_config=config, placeholder="—", key=f"town_rec_{name}")
                 export.offer(f"town_{name}", f"{t(f'town.rec.export.{name}')}_{town}", fx, rows, labels=labels,
                              columns=list(cols))
             st.page_link(drill.EXPLORE_PAGE, label=t("town.rec.more"), icon=":material/table_rows:",

@@ -29,6 +29,13 @@ LABELS: dict[str, tuple[str, str]] = {
                          "Satisfied ballots beyond the dashed line (half) grade Satisfied; satisfied + basically "
                          "satisfied beyond it grade Basically satisfied; otherwise Dissatisfied. Exactly half is "
                          "not more than half."),
+    "ap.hint": ("点击某单位的柱条（或下方“较上年变化”中的柱条）可筛选测评结果表、评议人类型和历年满意率（按住 Shift 可多选）。",
+                "Click a department's bar (here or in the change on last year below) to narrow the results table, "
+                "the evaluator types and the trend to it (hold Shift to pick several)."),
+    "ap.export.selection": ("图表所选单位：{departments}", "Departments picked in the charts: {departments}"),
+    "ap.col.evaluator": ("评议人类型", "Evaluator type"),
+    "ap.col.rate_pct": ("满意率（%）", "Rate (%)"),
+    "ap.col.prev_rate_pct": ("上年满意率（%）", "Last year's rate (%)"),
     # table
     "ap.table.title": ("测评结果与等次", "Results and grades"),
     "ap.col.department": ("被评议单位", "Department"),

@@ -21,6 +21,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "en.kpi.resolution_rate": ("意见办结率", "Resolution rate"),
     "en.kpi.median_days": ("办结用时中位数", "Median days"),
     "en.unit.days": (" 天", " days"),
+    "en.kpi.picked": ("指标卡和漏斗按图表中所选镇街统计：{towns}", "Cards and funnel count the towns picked in the "
+                      "charts: {towns}"),
     "en.levels": ("代表参与人次按层级：省级 {province} · 市级 {city} · 区级 {district} · 镇级 {town}",
                   "Deputy person-times by level: provincial {province} · city {city} · district {district} · "
                   "town {town}"),
@@ -47,11 +49,15 @@ LABELS: dict[str, tuple[str, str]] = {
                           "times."),
     # distributions
     "en.dist.title": ("意见建议分布", "Where the opinions come from"),
-    "en.dist.hint": ("点击图中的柱条可筛选下方的意见清单（按住 Shift 可多选）。",
-                     "Click a bar to filter the list of opinions below (hold Shift to pick several)."),
+    "en.dist.hint": ("点击图中的柱条可筛选下方的意见清单；所选镇街同时用于上方的指标卡和漏斗（按住 Shift 可多选）。",
+                     "Click a bar to filter the list of opinions below; the towns picked also narrow the cards "
+                     "and the funnel above (hold Shift to pick several)."),
     "en.category.title": ("按类别", "By category"),
     "en.industry.title": ("按行业", "By industry"),
     "en.town.title": ("按镇街", "By town"),
+    "en.category.export": ("意见建议按类别", "Opinions by category"),
+    "en.industry.export": ("意见建议按行业", "Opinions by industry"),
+    "en.town.export": ("意见建议按镇街", "Opinions by town"),
     "en.industry.not_given": ("未填写", "Not given"),
     "en.measure.opinions": ("意见建议（条）", "Opinions"),
     "en.measure.visits": ("走访次数", "Visits"),
@@ -61,8 +67,6 @@ LABELS: dict[str, tuple[str, str]] = {
                        "{label}: {n} opinions, {res} resolved; {visits} visits"),
     # list
     "en.list.title": ("意见建议清单", "The opinions"),
-    "en.list.selected": ("图表选择：", "Chart selection:"),
-    "en.list.clear": ("清除选择", "Clear selection"),
     "en.list.dim.category": ("类别", "Category"),
     "en.list.dim.industry": ("行业", "Industry"),
     "en.list.dim.town": ("镇街", "Town"),
@@ -85,4 +89,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "en.col.status": ("办理状态", "Status"),
     "en.col.resolved_on": ("办结日期", "Resolved on"),
     "en.col.content": ("内容", "Text"),
+    "en.col.step": ("环节", "Step"),
+    "en.col.count": ("数量", "Count"),
+    "en.col.share": ("占比", "Share"),
+    "en.col.ratio": ("与上一环节之比", "Ratio to the previous step"),
+    "en.col.selection": ("图表选择：{items}", "Chart selection: {items}"),
 }

@@ -3,8 +3,8 @@
 
 LABELS: dict[str, tuple[str, str]] = {
     "ex.title": ("明细查询", "Record explorer"),
-    "ex.caption": ("{scope} · {period}：逐条查看台账中的记录，按列筛选、排序并导出；每条记录都注明来源文件、工作表和行号，"
-                   "便于回到原表核对。",
+    "ex.caption": ("{scope} · {period}：逐条查看台账中的记录，按列筛选、排序并导出；"
+                   "每条记录都注明来源文件、工作表和行号，便于回到原表核对。",
                    "{scope} · {period}: every record of the registers, one page at a time — filter by any column, "
                    "sort and export; each record names its source file, sheet and row so it can be checked in the "
                    "original."),
@@ -25,8 +25,10 @@ LABELS: dict[str, tuple[str, str]] = {
                           "The town filter does not apply to “{kind}” (these records have no town): the whole "
                           "district is listed."),
     "ex.scope.year_by": ("年度按“{column}”所在年份筛选。", "The year is the year of “{column}”."),
-    "ex.scope.no_year": ("此类记录没有日期，年度筛选不适用。", "These records have no date: the year filter does not apply."),
-    "ex.scope.no_towns": ("此类记录没有镇街，镇街筛选不适用。", "These records have no town: the town filter does not apply."),
+    "ex.scope.no_year": ("此类记录没有日期，年度筛选不适用。",
+                         "These records have no date: the year filter does not apply."),
+    "ex.scope.no_towns": ("此类记录没有镇街，镇街筛选不适用。",
+                          "These records have no town: the town filter does not apply."),
     "ex.scope.visit": ("企业意见按其所属走访的区、日期和镇街筛选。",
                        "Enterprise opinions are filtered by the district, date and town of their visit."),
     "ex.scope.deputy": ("镇街按领衔代表所在镇街筛选；选择镇街时，未填领衔代表（或其镇街）的建议不列出。",
@@ -62,6 +64,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "ex.page.size": ("每页条数", "Rows per page"),
     "ex.page.number": ("页码（共 {pages} 页）", "Page (of {pages})"),
     "ex.page.range": ("第 {start}–{end} 条，共 {total} 条", "Rows {start}–{end} of {total}"),
+    "ex.page.empty_range": ("共 {total} 条", "{total} rows"),
     "ex.page.none": ("没有符合条件的记录。", "No record matches."),
     "ex.lineage": ("显示来源列", "Show source columns"),
     "ex.lineage.help": ("来源文件、工作表和行号：记录在导入的原表中的位置。",

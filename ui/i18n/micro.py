@@ -94,5 +94,21 @@ LABELS: dict[str, tuple[str, str]] = {
     "mi.dept.none_closed": ("暂无办结的微建议，无法按办结用时排名。", "Nothing closed yet, so there is no ranking by time."),
     "mi.dept.time_text": ("{days}天 · 办结{closed}件", "{days} d · {closed} closed"),
     "mi.dept.hover_time": ("{dept}：中位数{days}天（办结{closed}件）", "{dept}: median {days} days ({closed} closed)"),
+    # drilling and exports
+    "mi.heatmap.pick": ("点击格子按该镇街和类别筛选，点击“合计”行或列只按类别或镇街筛选。",
+                        "Click a cell to narrow to its town and category; a “Total” cell narrows to the category or "
+                        "the town alone."),
+    "mi.heatmap.total": ("合计", "Total"),
+    "mi.empty_picked": ("所选范围暂无微建议。", "No micro-suggestions in the selection."),
+    "mi.dept.none_picked": ("所选范围暂无已受理的微建议，无法按承办单位统计。",
+                            "No accepted suggestions in the selection, so there is nothing to rank by department."),
+    "mi.overdue.none_picked": ("截至{date}，所选范围内没有超期未办结的微建议。",
+                               "On {date}, no suggestion in the selection is overdue."),
+    "mi.export.picked": ("图表选择：{what}", "Chart selection: {what}"),
+    "mi.col.closed_on_time": ("7个工作日内办结件数", "Closed in 7 working days (count)"),
+    "mi.col.part": ("办理情况", "Where they stand"),
+    "mi.col.stage": ("环节", "Stage"),
+    "mi.col.share": ("占提交总数", "Share of submitted"),
+    "mi.col.step_share": ("占上一环节", "Share of the step before"),
     **{f"mi.month.{i}": (f"{i}月", m) for i, m in enumerate(_MONTHS_EN, start=1)},
 }

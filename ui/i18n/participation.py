@@ -70,6 +70,16 @@ LABELS: dict[str, tuple[str, str]] = {
     "pa.col.march_events": ("其中3月", "Of which March"),
     "pa.col.participants": ("参与人次", "Participants"),
     "pa.col.march_participants": ("其中3月人次", "Of which March"),
+    # drilling and exports
+    "pa.empty_picked": ("所选范围暂无活动记录。", "No activities in the selection."),
+    "pa.export.picked": ("图表选择：{what}", "Chart selection: {what}"),
+    "pa.heatmap.total": ("合计", "Total"),
+    "pa.pub.table_title": ("各镇街宣讲明细", "Publicity by town"),
+    "pa.col.share": ("占比", "Share"),
+    "pa.col.group": ("人员类别", "Group"),
+    "pa.col.venue": ("地点", "Venue"),
+    "pa.col.other_events": ("其他月份场次", "Other months"),
+    "pa.col.other_participants": ("其他月份人次", "Other months (participants)"),
     # months
     **{f"pa.month.{m}": (f"{m}月", _MONTHS_EN[m - 1]) for m in range(1, 13)},
 }

@@ -17,6 +17,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "si.kpi.bases": ("实践基地", "Practice bases"),
     "si.kpi.bases.desc": ("含实践点阵地", "incl. practice points"),
     "si.net.count": ("阵地数", "Stations"),
+    "si.net.hint": ("点击某镇街的柱条，本页其余部分（指标卡、升级阵地、镇街明细、实践点展示和排名）只看该镇街；按住 Shift 可多选。",
+                    "Click a town's bar to narrow the rest of the page (cards, upgraded stations, table, sites and "
+                    "ranking) to it; hold Shift to pick several."),
+    "si.net.export": ("各镇街阵地网络（{period}末）", "Station network by town (end of {period})"),
+    "si.kpi.picked": ("指标卡按图表中所选镇街统计：{towns}", "The cards count the towns picked in the chart: {towns}"),
+    "si.export.selection": ("图表所选镇街：{towns}", "Towns picked in the chart: {towns}"),
     "si.net.table": ("各镇街阵地明细", "Stations by town"),
     "si.net.upgraded.title": ("{period}升级为实践点的阵地", "Stations upgraded to practice points, {period}"),
     "si.net.upgraded.none": ("{period}没有阵地升级为实践点。",
@@ -27,6 +33,7 @@ LABELS: dict[str, tuple[str, str]] = {
                          "和观摩评分；按评分排序。",
                          "Each site's theme, its five items (screen, notice board, deputy studio, council hall, "
                          "education site) and its evaluation score; best score first."),
+    "si.cards.export": ("实践点（{period}）", "Practice sites ({period})"),
     "si.card.theme": ("特色主题：", "Theme: "),
     "si.card.no_theme": ("未填写", "not given"),
     "si.card.score": ("评分 **{score}** {stars}", "Score **{score}** {stars}"),
@@ -67,5 +74,7 @@ LABELS: dict[str, tuple[str, str]] = {
                          "{scope} had no deputies' home, liaison station, contact point or studio recorded by the "
                          "end of {period}."),
     "si.empty.sites": ("{scope}在{period}还没有启动的实践点。", "{scope} had no practice site started by {period}."),
+    "si.empty.sites_picked": ("所选镇街（{towns}）在{period}还没有启动的实践点。",
+                              "The towns picked ({towns}) had no practice site started by {period}."),
     "si.rules.title": ("统计口径", "Definitions"),
 }

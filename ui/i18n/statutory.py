@@ -22,4 +22,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "st.need_year": ("请在左侧选择一个年度以查看各镇街的达标情况。", "Choose a year in the sidebar to see each town's status."),
     "st.empty": ("{year}年暂无三会记录。", "No statutory-meeting records for {year}."),
     "st.min_hint": ("（最低{n}次）", "(minimum {n})"),
+    "st.chart.title": ("{year}年各镇街三会召开次数", "Statutory meetings held by town, {year}"),
+    "st.chart.caption": ("虚线为法定最低次数：镇人代会/街道代表议事会{congress}次，工作评议会{review}次。",
+                         "Dashed lines: the statutory minimums ({congress} congresses / councils, {review} "
+                         "work-appraisal meeting)."),
+    "st.col.rate": ("达标率", "Compliance rate"),
 }

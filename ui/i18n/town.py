@@ -53,14 +53,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "town.yes": ("已覆盖", "Yes"),
     "town.no": ("未覆盖", "No"),
     "town.rank": ("第{rank}/{n}名", "#{rank} of {n}"),
-    "town.no_rank": ("无可比数据", "nothing to compare"),
-    "town.vs_median": ("区中位数 {median} · {rank}", "district median {median} · {rank}"),
-    "town.covered_of": ("本区中位数：{median}", "district median: {median}"),
-    "town.headline.hint": ("箭头为与本区中位数之差；悬停“?”查看统计口径。",
-                           "Arrows show the difference from the district median; hover over “?” for each "
-                           "definition."),
+    "town.headline.hint": ("本镇街数值：绿色↑高于本区中位数，灰色等于中位数，橙色↓低于中位数。将鼠标移到指标名旁的“?”可查看统计口径。",
+                           "The town's value: green ↑ above the district median, grey at it, orange ↓ below it. "
+                           "Hover over the “?” beside a measure for its definition."),
     "town.table.title": ("全部指标表（可导出）", "All measures as a table (to export)"),
     "town.table.export": ("镇街画像", "Town profile"),
+    "town.head.value": ("本镇街", "This town"),
+    "town.head.median": ("区中位数", "Median"),
+    "town.head.rank": ("排名", "Rank"),
     "town.col.group": ("类别", "Group"),
     "town.col.measure": ("指标", "Measure"),
     "town.col.value": ("本镇街", "This town"),
@@ -72,8 +72,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "town.cmp.equal": ("等于中位数", "At median"),
     "town.cmp.below": ("低于中位数", "Below median"),
     "town.cmp.none": ("无可比数据", "Nothing to compare"),
-    "town.table.legend": ("“本镇街”一栏：绿色高于本区中位数，灰色等于中位数，黄色低于中位数。比率以小数导出（0.85 即 85%）。",
-                          "“This town”: green above the district median, grey at it, amber below it. Rates are "
+    "town.table.legend": ("“本镇街”一栏：绿色高于本区中位数，灰色等于中位数，橙色低于中位数。比率以小数导出（0.85 即 85%）。",
+                          "“This town”: green above the district median, grey at it, orange below it. Rates are "
                           "exported as fractions (0.85 is 85%)."),
     # status
     "town.status.title": ("达标与覆盖", "Statutory meetings and coverage"),
@@ -104,7 +104,9 @@ LABELS: dict[str, tuple[str, str]] = {
     # trend
     "town.trend.title": ("近五年走势：本镇街与本区中位数", "Five-year trend: the town and the district median"),
     "town.trend.pick": ("指标", "Measures"),
-    "town.trend.town": ("{town}", "{town}"),
+    "town.trend.legend": ("红色实线为{town}，灰色虚线为本区各镇街的中位数。点选指标可增减图表。",
+                          "Red solid line: {town}; grey dashed line: the median of the district's towns. Pick "
+                          "measures to add or remove charts."),
     "town.trend.median": ("本区中位数", "District median"),
     "town.trend.empty": ("没有可显示的年度。", "No year to show."),
     "town.trend.none": ("请至少选择一项指标。", "Choose at least one measure."),
@@ -133,7 +135,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "town.col.accepted_on": ("验收", "Accepted"),
     "town.col.checklist": ("五个一", "Checklist"),
     "town.col.score": ("评分", "Score"),
-    "town.col.level": ("层级", "Level"),
     "town.col.deputies": ("人数", "Deputies"),
     # records
     "town.rec.title": ("最新记录", "Latest records"),

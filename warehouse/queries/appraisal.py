@@ -86,13 +86,20 @@ def _base(f: Filters) -> tuple[str, str, dict[str, object]]:
     return _BASE.format(district_where=district_where), year_where, {**p1, **p2}
 
 
-def appraisal_results(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+# Narrowing to departments picked in a chart: an empty list sets no condition.
+_DEPARTMENTS = "(len(CAST($departments AS VARCHAR[])) = 0 OR list_contains(CAST($departments AS VARCHAR[]), {col}))"
+
+
+def appraisal_results(con: duckdb.DuckDBPyConnection, f: Filters, departments: tuple[str, ...] = ()) -> pd.DataFrame:
     """One row per appraisal in scope, best rate first (then department): district, year,
     appraisal_id, department, sc_ballots, invited_ballots (0 when that type did not vote),
     satisfied, basically_satisfied, dissatisfied, ballots, satisfaction_rate,
     satisfied_share, grade; prev_rate, prev_grade (the department's previous year; NA when
     it was not appraised then), rate_change (in rate units: 0.05 is +5 pp) and
-    grade_change (``UP`` / ``DOWN`` / ``SAME``; NA without a previous year)."""
+    grade_change (``UP`` / ``DOWN`` / ``SAME``; NA without a previous year).
+
+    ``departments`` (names, e.g. picked in a chart) keeps only their appraisals; the
+    previous year is still found for each."""
     base, year_where, p = _base(f)
     sql = base + f"""
     , cur AS (
@@ -116,9 +123,10 @@ def appraisal_results(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFram
              WHEN list_position($grades, cur.grade) > list_position($grades, prev.prev_grade) THEN 'DOWN'
              ELSE 'SAME' END AS grade_change
     FROM cur LEFT JOIN prev USING (district, department, year)
+    WHERE {_DEPARTMENTS.format(col="cur.department")}
     ORDER BY cur.year DESC, cur.satisfaction_rate DESC NULLS LAST, cur.department, cur.appraisal_id
     """
-    return con.execute(sql, {**p, "grades": GRADES}).df()
+    return con.execute(sql, {**p, "grades": GRADES, "departments": list(departments)}).df()
 
 
 def appraisal_headline(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, object]:
@@ -161,13 +169,14 @@ def ballots_by_department(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.Data
                          "ballots": long["votes"].astype("int64"), "share": share.astype("float64")})
 
 
-def ballots_by_evaluator(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+def ballots_by_evaluator(con: duckdb.DuckDBPyConnection, f: Filters,
+                         departments: tuple[str, ...] = ()) -> pd.DataFrame:
     """Ballots per evaluator type in scope, both types always present: evaluator_type,
     appraisals (that the type voted on), satisfied, basically_satisfied, dissatisfied,
-    ballots, satisfaction_rate (NaN without ballots)."""
+    ballots, satisfaction_rate (NaN without ballots). ``departments``: only theirs."""
     district_where, p = where(f, "", town_col=None)
     sql = f"""
-    WITH a AS (SELECT * FROM appraisals WHERE {district_where})
+    WITH a AS (SELECT * FROM appraisals WHERE {district_where} AND {_DEPARTMENTS.format(col="department")})
     SELECT e.evaluator_type, count(a.appraisal_id) AS appraisals,
         CAST(coalesce(sum(a.satisfied), 0) AS BIGINT) AS satisfied,
         CAST(coalesce(sum(a.basically_satisfied), 0) AS BIGINT) AS basically_satisfied,
@@ -175,23 +184,25 @@ def ballots_by_evaluator(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataF
     FROM (SELECT unnest(CAST($types AS VARCHAR[])) AS evaluator_type) e LEFT JOIN a USING (evaluator_type)
     GROUP BY e.evaluator_type ORDER BY list_position($types, e.evaluator_type)
     """
-    df = con.execute(sql, {**p, "types": EVALUATORS}).df()
+    df = con.execute(sql, {**p, "types": EVALUATORS, "departments": list(departments)}).df()
     df["ballots"] = (df["satisfied"] + df["basically_satisfied"] + df["dissatisfied"]).astype("int64")
     df["satisfaction_rate"] = ((df["satisfied"] + df["basically_satisfied"])
                                / df["ballots"].where(df["ballots"] > 0)).astype("float64")
     return df
 
 
-def rate_by_department_year(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+def rate_by_department_year(con: duckdb.DuckDBPyConnection, f: Filters,
+                            departments: tuple[str, ...] = ()) -> pd.DataFrame:
     """Every year of every department of the filter's district(s), whatever the year
     filter (a trend): district, department, year, ballots, satisfaction_rate, grade; by
-    district, department, year."""
+    district, department, year. ``departments``: only theirs."""
     base, _, p = _base(f)
     p.pop("year", None)
     sql = base + f"""
     SELECT district, department, CAST(year AS BIGINT) AS year, CAST(ballots AS BIGINT) AS ballots,
         (satisfied + basically) / nullif(ballots, 0) AS satisfaction_rate,
         {grade_sql("satisfied", "basically", "ballots")} AS grade
-    FROM dy ORDER BY district, department, year
+    FROM dy WHERE {_DEPARTMENTS.format(col="department")}
+    ORDER BY district, department, year
     """
-    return con.execute(sql, p).df()
+    return con.execute(sql, {**p, "departments": list(departments)}).df()

@@ -8,23 +8,38 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
+from etl.spec import KINDS
 from warehouse.filters import Filters
 
-# The main date of each dated kind: the latest of these is the data's cut-off.
-_DATED = (("activities", "date"), ("enterprise_visits", "date"), ("micro_suggestions", "submitted_on"),
-          ("micro_suggestions", "closed_on"), ("formal_suggestions", "assigned_on"),
-          ("practice_sites", "accepted_on"), ("enterprise_opinions", "resolved_on"))
+# Every date column of every record kind (from the contract, so a new date column counts
+# at once): 数据截至 is the latest of them. Enterprise opinions have no district of their
+# own; they belong to their visit's. The data page's freshness table (warehouse/queries/
+# freshness.py) uses the same map, so its latest date per kind and the footer agree.
+RECORD_DATES: dict[str, tuple[str, ...]] = {
+    k.name: tuple(c.id for c in k.columns if c.type == "date")
+    for k in KINDS if any(c.type == "date" for c in k.columns)
+}
+
+
+def district_scoped(kind: str) -> str:
+    """The FROM clause of a kind with a ``district`` column (opinions take their visit's)."""
+    if kind == "enterprise_opinions":
+        return "enterprise_opinions o JOIN enterprise_visits v USING (visit_id)"
+    return kind
 
 
 def data_as_of(con: duckdb.DuckDBPyConnection, district: str | None = None) -> dt.date | None:
-    """数据截至: the latest record date in the warehouse (of a district, if given)."""
+    """数据截至: the latest date of any record in the warehouse (of a district, if given) —
+    every date column counts (activities and visits, suggestions submitted, accepted,
+    closed, assigned and replied, sites and stations opened, built, accepted, opinions
+    resolved), so a reply recorded after the last new suggestion moves it too."""
     parts = []
-    for table, col in _DATED:
-        if table == "enterprise_opinions":
-            parts.append(f"SELECT max(o.{col}) AS d FROM enterprise_opinions o JOIN enterprise_visits v "
-                         "USING (visit_id) WHERE $district IS NULL OR v.district = $district")
-        else:
-            parts.append(f"SELECT max({col}) AS d FROM {table} WHERE $district IS NULL OR district = $district")
+    for kind, cols in RECORD_DATES.items():
+        alias = "o." if kind == "enterprise_opinions" else ""
+        district_col = "v.district" if kind == "enterprise_opinions" else "district"
+        latest = ", ".join(f"max({alias}{c})" for c in cols)
+        parts.append(f"SELECT greatest({latest}) AS d FROM {district_scoped(kind)} "
+                     f"WHERE $district IS NULL OR {district_col} = $district")
     row = con.execute("SELECT max(d) FROM (" + " UNION ALL ".join(parts) + ")", {"district": district}).fetchone()
     return row[0] if row else None
 

@@ -226,8 +226,19 @@ def department_ranking(con: duckdb.DuckDBPyConnection, f: Filters, sessions: tup
     return con.execute(sql, p).df()
 
 
+# The narrowing of a list by chart selections: each list of codes, when not empty, keeps
+# the suggestions having one of them. Column names only; the codes travel as parameters.
+_NARROW = """
+    AND (len(CAST($departments AS VARCHAR[])) = 0 OR list_contains(CAST($departments AS VARCHAR[]), r.department))
+    AND (len(CAST($results AS VARCHAR[])) = 0 OR list_contains(CAST($results AS VARCHAR[]), r.result))
+    AND (len(CAST($statuses AS VARCHAR[])) = 0 OR list_contains(CAST($statuses AS VARCHAR[]), r.reply_status))
+    AND (len(CAST($feedback AS VARCHAR[])) = 0 OR list_contains(CAST($feedback AS VARCHAR[]), r.feedback))
+"""
+
+
 def _listing(con: duckdb.DuckDBPyConnection, f: Filters, sessions: tuple[str, ...], condition: str,
-             order: str) -> pd.DataFrame:
+             order: str, departments: tuple[str, ...] = (), results: tuple[str, ...] = (),
+             statuses: tuple[str, ...] = (), feedback: tuple[str, ...] = ()) -> pd.DataFrame:
     scope, p = _scope(f, sessions)
     sql = scope + f"""
     SELECT r.suggestion_id, r.session, r.title, r.department,
@@ -236,28 +247,47 @@ def _listing(con: duckdb.DuckDBPyConnection, f: Filters, sessions: tuple[str, ..
              THEN CAST(CAST($as_of AS DATE) - r.due_3m AS BIGINT) END AS days_overdue,
         r.result, r.feedback, r.key_supervised
     FROM r LEFT JOIN deputies d ON d.deputy_id = r.deputy_id
-    WHERE {condition}
+    WHERE {condition} {_NARROW}
     ORDER BY {order}
     """
-    df = con.execute(sql, p).df()
+    df = con.execute(sql, {**p, "departments": list(departments), "results": list(results),
+                           "statuses": list(statuses), "feedback": list(feedback)}).df()
     df["title"] = mask_series(df["title"])
     return df
 
 
-def key_supervised_list(con: duckdb.DuckDBPyConnection, f: Filters, sessions: tuple[str, ...]) -> pd.DataFrame:
+def key_supervised_list(con: duckdb.DuckDBPyConnection, f: Filters, sessions: tuple[str, ...],
+                        departments: tuple[str, ...] = (), results: tuple[str, ...] = (),
+                        statuses: tuple[str, ...] = (), feedback: tuple[str, ...] = ()) -> pd.DataFrame:
     """重点督办 suggestions of the chosen sessions, by assignment date then id. Columns of
     every list: suggestion_id, session, title (masked), department, deputy (the lead
     deputy's name, else the id), assigned_on, due_3m (the 3-month limit), replied_on,
     reply_status, days_overdue (days past the 3-month limit at the cut-off, for unanswered
-    overdue ones; else NA), result, feedback, key_supervised."""
-    return _listing(con, f, sessions, "r.key_supervised", "r.assigned_on NULLS LAST, r.suggestion_id")
+    overdue ones; else NA), result, feedback, key_supervised.
+
+    Every list narrows to chart selections: ``departments``, ``results`` (A–D),
+    ``statuses`` (:data:`REPLY_STATUSES`) and ``feedback`` (ratings); an empty one sets
+    no condition, several codes of one are alternatives, different ones all apply."""
+    return _listing(con, f, sessions, "r.key_supervised", "r.assigned_on NULLS LAST, r.suggestion_id",
+                    departments, results, statuses, feedback)
 
 
-def overdue_list(con: duckdb.DuckDBPyConnection, f: Filters, sessions: tuple[str, ...]) -> pd.DataFrame:
+def overdue_list(con: duckdb.DuckDBPyConnection, f: Filters, sessions: tuple[str, ...],
+                 departments: tuple[str, ...] = (), results: tuple[str, ...] = (),
+                 statuses: tuple[str, ...] = (), feedback: tuple[str, ...] = ()) -> pd.DataFrame:
     """Unanswered suggestions past the 3-month limit at the cut-off (past 6 months
-    included), longest overdue first; the columns of :func:`key_supervised_list`."""
+    included), longest overdue first; the columns and narrowing of :func:`key_supervised_list`."""
     return _listing(con, f, sessions, "r.reply_status IN ('OVERDUE', 'OVERDUE_MAX')",
-                    "days_overdue DESC, r.suggestion_id")
+                    "days_overdue DESC, r.suggestion_id", departments, results, statuses, feedback)
+
+
+def suggestion_list(con: duckdb.DuckDBPyConnection, f: Filters, sessions: tuple[str, ...],
+                    departments: tuple[str, ...] = (), results: tuple[str, ...] = (),
+                    statuses: tuple[str, ...] = (), feedback: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Every suggestion of the chosen sessions matching the chart selections, by
+    assignment date then id; the columns and narrowing of :func:`key_supervised_list`."""
+    return _listing(con, f, sessions, "TRUE", "r.assigned_on NULLS LAST, r.suggestion_id",
+                    departments, results, statuses, feedback)
 
 
 def by_session(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:

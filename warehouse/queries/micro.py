@@ -28,7 +28,8 @@ What is counted (统计口径; the same rules are the tooltips in ``ui/metric_de
   elapsed working days − 7. No cut-off, no overdue list.
 * **solved_in_year** (the overview's 码上办解决问题, metric ``micro_solved``): status CLOSED,
   outcome SOLVED and ``closed_on`` in the filter's year — the closing year, whatever the
-  submission year.
+  submission year (unless months of submission are picked: then those months of the
+  filter's year).
 
 A page narrows further by what a user picked in a chart (a drill-down): towns ride on
 the filters (``f.with_towns``); categories, months of submission (1–12) and departments
@@ -107,9 +108,10 @@ Codes = tuple[str, ...]
 Months = tuple[int, ...]
 
 
-def _narrow(categories: Codes = (), months: Months = (), departments: Codes = (),
+def _narrow(categories: Codes = (), months: Months = (), departments: Codes = (), year: int | None = None,
             alias: str = "m") -> tuple[str, dict[str, object]]:
-    """The drill-down's extra conditions on the suggestions ``alias`` (``TRUE`` when none)."""
+    """The drill-down's extra conditions on the suggestions ``alias`` (``TRUE`` when none).
+    A month is a month of submission, of ``year`` when one is given (the page's year)."""
     parts, p = [], {}
     if categories:
         parts.append(f"list_contains(CAST($sel_categories AS VARCHAR[]), {alias}.category)")
@@ -117,6 +119,9 @@ def _narrow(categories: Codes = (), months: Months = (), departments: Codes = ()
     if months:
         parts.append(f"list_contains(CAST($sel_months AS BIGINT[]), CAST(month({alias}.submitted_on) AS BIGINT))")
         p["sel_months"] = [int(m) for m in months]
+        if year is not None:
+            parts.append(f"{alias}.year = $sel_month_year")
+            p["sel_month_year"] = year
     if departments:
         parts.append(f"list_contains(CAST($sel_departments AS VARCHAR[]), coalesce({alias}.department, $sel_blank))")
         p["sel_departments"] = [str(d) for d in departments]
@@ -210,7 +215,7 @@ def micro_solved_in_year(con: duckdb.DuckDBPyConnection, f: Filters, categories:
     """码上办解决问题: status CLOSED, outcome SOLVED, ``closed_on`` in the filter's year (any
     year when none), counted towns in scope — whenever the suggestion was submitted."""
     w, p = where(f, "m", year_col=None)
-    narrow, p2 = _narrow(categories, months, departments)
+    narrow, p2 = _narrow(categories, months, departments, f.year)
     row = con.execute(
         f"""SELECT count(*) FROM micro_suggestions m
         JOIN towns t ON t.district = m.district AND t.town = m.town AND t.counted

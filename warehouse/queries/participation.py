@@ -82,7 +82,8 @@ def _last_month(f: Filters) -> int:
     return 12
 
 
-def events_by_kind_month(con: duckdb.DuckDBPyConnection, f: Filters, kinds: Kinds = (), months: Months = ()) -> pd.DataFrame:
+def events_by_kind_month(con: duckdb.DuckDBPyConnection, f: Filters, kinds: Kinds = (),
+                         months: Months = ()) -> pd.DataFrame:
     """Events and participants per year, month and activity kind (only combinations that
     occur): year, month, kind, events, participants; in time order, kinds in the order of
     the data contract."""
@@ -96,7 +97,8 @@ def events_by_kind_month(con: duckdb.DuckDBPyConnection, f: Filters, kinds: Kind
     return con.execute(sql, {**p, "kinds": KIND_ORDER}).df()
 
 
-def participants_by_group(con: duckdb.DuckDBPyConnection, f: Filters, kinds: Kinds = (), months: Months = ()) -> pd.DataFrame:
+def participants_by_group(con: duckdb.DuckDBPyConnection, f: Filters, kinds: Kinds = (),
+                          months: Months = ()) -> pd.DataFrame:
     """Participants (person-times) per group, all four groups always present:
     group (``deputies`` / ``voter_reps`` / ``social_workers`` / ``public``),
     participants, share (of all participants; NaN when there are none)."""
@@ -116,7 +118,8 @@ def participants_by_group(con: duckdb.DuckDBPyConnection, f: Filters, kinds: Kin
     return df
 
 
-def participants_by_kind_and_group(con: duckdb.DuckDBPyConnection, f: Filters, kinds: Kinds = (), months: Months = ()) -> pd.DataFrame:
+def participants_by_kind_and_group(con: duckdb.DuckDBPyConnection, f: Filters, kinds: Kinds = (),
+                                   months: Months = ()) -> pd.DataFrame:
     """Participants per activity kind and group (kinds that occur; all four groups for
     each): kind, group, participants; kinds in contract order, groups in :data:`GROUPS`
     order."""
@@ -133,7 +136,8 @@ def participants_by_kind_and_group(con: duckdb.DuckDBPyConnection, f: Filters, k
     return con.execute(sql, {**p, "kinds": KIND_ORDER, "groups": list(GROUPS)}).df()
 
 
-def events_by_venue(con: duckdb.DuckDBPyConnection, f: Filters, kinds: Kinds = (), months: Months = ()) -> pd.DataFrame:
+def events_by_venue(con: duckdb.DuckDBPyConnection, f: Filters, kinds: Kinds = (),
+                    months: Months = ()) -> pd.DataFrame:
     """Where activities are held: venue (a code of the ``venue`` enumeration, or
     :data:`NOT_GIVEN` for a blank venue), kind, events, participants; only combinations
     that occur, venues and kinds in contract order."""
@@ -147,7 +151,8 @@ def events_by_venue(con: duckdb.DuckDBPyConnection, f: Filters, kinds: Kinds = (
     return con.execute(sql, {**p, "not_given": NOT_GIVEN, "venues": VENUE_ORDER, "kinds": KIND_ORDER}).df()
 
 
-def town_month_matrix(con: duckdb.DuckDBPyConnection, f: Filters, kinds: Kinds = (), months: Months = ()) -> pd.DataFrame:
+def town_month_matrix(con: duckdb.DuckDBPyConnection, f: Filters, kinds: Kinds = (),
+                      months: Months = ()) -> pd.DataFrame:
     """A town × month grid of events and participants: district, town, month (1–12),
     events, participants. Every counted town in scope has a row for every month (zeros
     where nothing was held), towns in statistical-code order; months after the data's
@@ -197,7 +202,8 @@ def publicity_by_town(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFram
     return con.execute(sql, {**p, "pub_month": PUBLICITY_MONTH, "publicity": PUBLICITY}).df()
 
 
-def participation_headline(con: duckdb.DuckDBPyConnection, f: Filters, kinds: Kinds = (), months: Months = ()) -> dict[str, int]:
+def participation_headline(con: duckdb.DuckDBPyConnection, f: Filters, kinds: Kinds = (),
+                           months: Months = ()) -> dict[str, int]:
     """The page's headline numbers: events, participants, publicity_events,
     publicity_participants, publicity_march_events, publicity_march_participants,
     publicity_towns (counted towns with at least one publicity event) and counted_towns

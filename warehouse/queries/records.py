@@ -149,7 +149,7 @@ def _q(ident: str) -> str:
 
 
 def _counted(alias: str) -> str:
-    return (f"LEFT JOIN towns tw ON tw.district = {alias}.district AND tw.town = {alias}.town")
+    return f"LEFT JOIN towns tw ON tw.district = {alias}.district AND tw.town = {alias}.town"
 
 
 _COUNTED = Field("town_counted", "bool", "tw.counted")
@@ -190,7 +190,8 @@ _KIND_SQL: dict[str, _KindSql] = {
         extra=(Field("deputy_name", "text", "d.name", masked=True), Field("deputy_town", "text", "d.town")),
         default_sort=("assigned_on", "desc")),
 }
-assert set(_KIND_SQL) == set(KIND_NAMES), "every kind of the contract needs its explorer SQL"
+if set(_KIND_SQL) != set(KIND_NAMES):  # a kind added to the contract needs its explorer SQL here
+    raise RuntimeError(f"record kinds without explorer SQL: {sorted(set(KIND_NAMES) - set(_KIND_SQL))}")
 
 _LINEAGE_FIELDS = (
     # The file's name without its folder: what the analyst knows it by.
@@ -205,7 +206,8 @@ _DERIVED = {"participants": Field("participants", "number", "r.participants", in
 def _fields(kind: str) -> tuple[Field, ...]:
     k = KIND_BY_NAME[kind]
     out = [Field(c.id, _VALUE_TYPES[c.type], f"r.{_q(c.id)}", label=c.label, en=c.en, enum=c.enum,
-                 masked=c.type == "text" and c.id not in _PLACES, integer=c.type in ("int", "year")) for c in k.columns]
+                 masked=c.type == "text" and c.id not in _PLACES, integer=c.type in ("int", "year"))
+           for c in k.columns]
     out += [_DERIVED[name] for name, _typ, _expr in k.derived]
     if k.has_year:
         out.append(_DERIVED["year"])
@@ -390,8 +392,8 @@ def _build(f: Filters, kind: str, conditions: Sequence[Condition], sort: Sort | 
     if count:
         return base + " SELECT count(*) FROM b" + where_sql, p, needs_mask
 
-    yes, no = YES_NO.get(lang, YES_NO["zh"])
-    p["yes"], p["no"] = yes, no
+    if any(fld.type == "bool" for fld in flds):  # DuckDB refuses parameters a query does not use
+        p["yes"], p["no"] = YES_NO.get(lang, YES_NO["zh"])
     select = []
     for i, fld in enumerate(flds):
         col = f"b.{_q(fld.id)}"

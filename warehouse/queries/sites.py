@@ -139,17 +139,23 @@ ORDER BY score DESC NULLS LAST, town_code NULLS LAST, site_id
 """
 
 
-def _sites(con: duckdb.DuckDBPyConnection, f: Filters, site_ids: tuple[str, ...] | None) -> pd.DataFrame:
+def _sites(con: duckdb.DuckDBPyConnection, f: Filters, site_ids: tuple[str, ...] | None,
+           towns: tuple[str, ...] = ()) -> pd.DataFrame:
     town_where, p = where(f, year_col=None)
     d = evaluation_date(f) or dt.date.max
     stars = dict(STAR_THRESHOLDS)
     params = {**p, "end": dt.date(f.year, 12, 31) if f.year is not None else None, "d": d, "as_of": f.as_of,
               "five": stars[5], "four": stars[4], "three": stars[3]}
-    site_filter = "TRUE"
+    # After the ranking: the sites shown keep the ranks of the whole scope.
+    site_filter = ["TRUE"]
     if site_ids is not None:
-        site_filter = "list_contains(CAST($ids AS VARCHAR[]), site_id)"
+        site_filter.append("list_contains(CAST($ids AS VARCHAR[]), site_id)")
         params["ids"] = list(site_ids)
-    sql = _SITES.format(town_where=town_where, stage_at=STAGE_AT.format(at="$d"), site_filter=site_filter)
+    if towns:
+        site_filter.append("list_contains(CAST($only_towns AS VARCHAR[]), town)")
+        params["only_towns"] = list(towns)
+    sql = _SITES.format(town_where=town_where, stage_at=STAGE_AT.format(at="$d"),
+                        site_filter=" AND ".join(site_filter))
     df = con.execute(sql, params).df()
     df["score"] = df["score"].astype("float64")
     df["stars"] = df["stars"].astype("int64")
@@ -162,12 +168,16 @@ def _sites(con: duckdb.DuckDBPyConnection, f: Filters, site_ids: tuple[str, ...]
     return df[SITE_COLUMNS]
 
 
-def practice_sites_assessed(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+def practice_sites_assessed(con: duckdb.DuckDBPyConnection, f: Filters, towns: tuple[str, ...] = ()) -> pd.DataFrame:
     """The practice sites of the year (started by its end; every site with no year) in
     counted towns: stage on the year's evaluation date, the dates reached by then, the
     five checklist items and how many are present, score, stars (5/4/3/0) and rank.
-    Columns :data:`SITE_COLUMNS`; best score first (the ranking's order)."""
-    return _sites(con, f, None)
+    Columns :data:`SITE_COLUMNS`; best score first (the ranking's order).
+
+    ``towns`` (picked in a chart) shows only their sites, with the ranks of the whole
+    scope (a site third of the district stays third); the town filter of ``f``, by
+    contrast, ranks within its towns."""
+    return _sites(con, f, None, tuple(towns))
 
 
 def sites_side_by_side(con: duckdb.DuckDBPyConnection, f: Filters, site_ids: tuple[str, ...]) -> pd.DataFrame:

@@ -91,7 +91,8 @@ WITH t AS (
 ), ms AS (
     SELECT m.district, m.town, count(*) AS micro_submitted,
         count(*) FILTER (WHERE m.status = 'CLOSED') AS micro_closed,
-        count(*) FILTER (WHERE m.status IN ('ACCEPTED', 'ASSIGNED', 'IN_PROGRESS', 'REPLIED', 'CLOSED')) AS micro_accepted
+        count(*) FILTER (WHERE m.status IN ('ACCEPTED', 'ASSIGNED', 'IN_PROGRESS', 'REPLIED', 'CLOSED'))
+            AS micro_accepted
     FROM micro_suggestions m JOIN t USING (district, town)
     WHERE m.submitted_on BETWEEN $start AND $end GROUP BY ALL
 ), mc AS (
@@ -204,7 +205,8 @@ def town_ranking(con: duckdb.DuckDBPyConnection, f: Filters, measure: str, per_d
 def town_trend(con: duckdb.DuckDBPyConnection, f: Filters, town: str, years: int = 5) -> pd.DataFrame:
     """The town's measures in each of the last ``years`` years up to the filter's year (or
     the data's last year), each year to 31 December or ``as_of``; and the district median
-    of each. Years before the district's first activity are left out. Long frame ``year``, ``measure``, ``value``, ``median``."""
+    of each. Years before the district's first activity are left out. Long frame ``year``,
+    ``measure``, ``value``, ``median``."""
     last = f.year or (f.as_of.year if f.as_of else None)
     if last is None:
         row = con.execute("SELECT max(year) FROM activities").fetchone()

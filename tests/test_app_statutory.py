@@ -1,0 +1,99 @@
+"""The 三会制度 page as a user sees it (Streamlit's AppTest): the hand-computed table of the
+fixture warehouse (测试区 2024/2025, see tests/test_queries_statutory.py), a town picked in
+the by-town chart narrowing the cards, the table and the trend, and the exports holding
+the rows on screen."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.apptest import assert_no_problem, export_csv_rows, export_xlsx_frame, open_alone, open_app, select_points
+from warehouse.filters import Filters
+from warehouse.queries import statutory
+
+PAGE = "views/statutory.py"
+TOWN_CHART = "st_pick_town_0"
+AS_OF = dt.date(2025, 6, 30)
+HEADER = ["镇街", "镇人代会/街道代表议事会", "工作评议会", "代表选民议事会", "状态"]
+
+
+def kpis(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def chips(at: AppTest) -> list[str]:
+    return [m.value for m in at.markdown if "-badge[" in m.value and ":material/filter_alt:" in m.value]
+
+
+def shown_rows(at: AppTest) -> list[list[str]]:
+    """The table on screen, as its export would write it."""
+    df = at.dataframe[0].value
+    return [[r.town, str(r.congress), str(r.review), str(r.deputy_voter), r.status_label.removeprefix("● ")]
+            for r in df.itertuples()]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_statutory_page_shows_the_hand_computed_table(fixture_db, monkeypatch, lang):
+    at = open_app(fixture_db, monkeypatch, PAGE, lang, district="测试区", year="2024")
+    assert_no_problem(at)
+    df = at.dataframe[0].value
+    assert df["town"].tolist() == ["甲街道", "丙街道", "乙镇"]
+    assert df["congress"].tolist() == [2, 3, 2] and df["review"].tolist() == [1, 2, 0]
+    assert list(kpis(at).values()) == ["3", "2", "1", "0"]
+
+
+def test_picking_a_town_narrows_the_cards_the_table_and_the_trend(fixture_db, fixture_con, monkeypatch):
+    at = open_app(fixture_db, monkeypatch, PAGE, district="测试区", year="2024")
+    assert not chips(at)
+    at = select_points(at, TOWN_CHART, [["乙镇", "未达标"]])
+    assert_no_problem(at)
+    assert chips(at) == [":red-badge[:material/filter_alt: 镇街：乙镇]"]
+    assert kpis(at) == {"纳入统计镇街": "1", "达标镇街": "0", "未达标镇街": "1", "尚未达到": "0"}
+    assert shown_rows(at) == [["乙镇", "2", "0", "0", "未达标"]]
+    # The trend is the statutory query's for that town: 2024 missed, 2025 met.
+    picked = Filters(district="测试区", towns=("乙镇",), as_of=AS_OF)
+    expected = statutory.compliance_by_year(fixture_con, picked)
+    assert export_csv_rows(at, "st_trend")[1:] == [
+        [str(r.year), r.district, str(r.towns), str(r.compliant), f"{r.rate:g}", str(r.congress), str(r.review),
+         str(r.deputy_voter)] for r in expected.itertuples()]
+    assert export_csv_rows(at, "st_trend")[1:] == [["2024", "测试区", "1", "0", "0", "2", "0", "0"],
+                                                   ["2025", "测试区", "1", "1", "1", "2", "1", "0"]]
+    links = {p.proto.page: p.proto.query_string for p in at.get("page_link")}
+    assert "kind=activities" in links["explore"] and "year=2024" in links["town"]
+    # The chart stays whole (it is where the town was picked); clearing restores the page.
+    assert len(export_csv_rows(at, "st_towns")) == 4
+    at.button(key="st_clear").click().run()
+    assert_no_problem(at)
+    assert not chips(at) and kpis(at)["纳入统计镇街"] == "3" and len(at.dataframe[0].value) == 3
+
+
+def test_exports_hold_the_rows_on_screen(fixture_db, monkeypatch):
+    # 2025 is not over in the data: 甲街道 and 丙街道 are pending, with the months left.
+    at = open_app(fixture_db, monkeypatch, PAGE, district="测试区", year="2025")
+    assert_no_problem(at)
+    rows = export_csv_rows(at, "st_table")
+    assert rows[0] == HEADER
+    assert rows[1:] == shown_rows(at) == [["甲街道", "1", "1", "0", "尚未达到（剩6个月）"],
+                                          ["丙街道", "0", "0", "0", "尚未达到（剩6个月）"],
+                                          ["乙镇", "2", "1", "0", "达标"]]
+    assert export_csv_rows(at, "st_towns") == rows
+    congress, review, deputy_voter = HEADER[1:4]
+    assert export_csv_rows(at, "st_counts")[1:] == [
+        ["2024", congress, "7"], ["2024", review, "3"], ["2024", deputy_voter, "1"],
+        ["2025", congress, "3"], ["2025", review, "2"], ["2025", deputy_voter, "0"]]
+    # A town without any meeting (丙街道 in 2025) has no bar but a status dot: it can be picked.
+    at = select_points(at, TOWN_CHART, [["丙街道", "尚未达到（剩6个月）"]])
+    assert export_csv_rows(at, "st_table")[1:] == [["丙街道", "0", "0", "0", "尚未达到（剩6个月）"]]
+    meta, frame = export_xlsx_frame(at, "st_table")
+    assert any("丙街道" in line for line in meta) and frame["镇街"].tolist() == ["丙街道"]
+
+
+def test_without_a_year_the_page_asks_for_one_and_shows_the_trend(fixture_db, monkeypatch):
+    at = open_alone(fixture_db, monkeypatch, PAGE, Filters(district="测试区", as_of=AS_OF))
+    assert_no_problem(at)
+    assert [i.value for i in at.info] == ["请在左侧选择一个年度以查看各镇街的达标情况。"]
+    assert not [c for c in at.get("plotly_chart") if getattr(c, "key", None)]  # nothing to pick
+    assert len(export_csv_rows(at, "st_trend")) == 3
