@@ -206,12 +206,22 @@ def _headline(kpis: pd.DataFrame, same: bool) -> Slide:
         "上年同期" if same else "上年": kpis["previous"].tolist(),
         "目标": kpis["target"].tolist(),
     })
-    better = sum(1 for k in kpis.index if k not in ("compliance", "coverage") and not _missing(kpis.loc[k, "previous"])
-                 and kpis.loc[k, "value"] > kpis.loc[k, "previous"])
-    compared = sum(1 for k in kpis.index if k not in ("compliance", "coverage")
-                   and not _missing(kpis.loc[k, "previous"]))
-    msg = (f"{compared}项可比指标中{better}项高于{'上年同期' if same else '上年'}" if compared
-           else "首个有数据的年度，暂无上年对比")
+    # The message counts the tiles on the slide, so a reader can check it against them.
+    than = "上年同期" if same else "上年"
+    comparable = [k for k in HEADLINE_TILES if k in kpis.index and not _missing(kpis.loc[k, "previous"])
+                  and not _missing(kpis.loc[k, "value"])]
+    up = [k for k in comparable if kpis.loc[k, "value"] > kpis.loc[k, "previous"]]
+    down = [k for k in comparable if kpis.loc[k, "value"] < kpis.loc[k, "previous"]]
+    flat = len(comparable) - len(up) - len(down)
+    if comparable:
+        msg = f"{len(comparable)}项可比指标中{len(up)}项高于{than}"
+        if flat:
+            msg += f"，{flat}项持平"
+        if down:
+            names = "、".join(KPI_LABELS[k] for k in down[:3]) + ("等" if len(down) > 3 else "")
+            msg += f"，{len(down)}项低于{than}（{names}）"
+    else:
+        msg = "首个有数据的年度，暂无上年对比"
     return Slide("headline", SLIDE_TITLES["headline"], msg, tiles, data=[("核心指标", frame)])
 
 

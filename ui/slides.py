@@ -35,7 +35,13 @@ def chart_figure(chart: Chart, height: int = 520) -> go.Figure:
     fig.update_layout(template="oversight", height=height, font=dict(size=SLIDE_FONT),
                       barmode="stack" if chart.kind == "stacked_column" else "group",
                       title=dict(text=chart.title, font=dict(size=SLIDE_FONT + 4)),
-                      margin=dict(l=10, r=30, t=90, b=10), showlegend=len(chart.series) > 1)
+                      margin=dict(l=10, r=30, t=90, b=10), showlegend=len(chart.series) > 1,
+                      legend=dict(font=dict(size=SLIDE_FONT)))
+    # The house template sets its own (screen-sized) tick and label fonts: a projector
+    # needs them as large as the rest of the slide.
+    fig.update_xaxes(tickfont=dict(size=SLIDE_FONT - 2), title_font=dict(size=SLIDE_FONT))
+    fig.update_yaxes(tickfont=dict(size=SLIDE_FONT - 2), title_font=dict(size=SLIDE_FONT))
+    fig.update_traces(textfont=dict(size=SLIDE_FONT - 2), selector=dict(type="bar"))
     if chart.kind == "bar":
         fig.update_yaxes(autorange="reversed")
         if chart.percent:

@@ -8,6 +8,7 @@ PDF or Excel from the buttons at the bottom."""
 from __future__ import annotations
 
 import io
+import re
 import time
 
 import pandas as pd
@@ -67,6 +68,12 @@ if st.query_params.get("slide") != str(current):
 slide = deck.slides[current - 1]
 
 
+def _arrow(delta: str | None) -> str:
+    """The arrow of a change written as text ("较上年 -2", "较上年 持平"): by its sign."""
+    m = re.search(r"([+-])\s*\d", delta or "")
+    return {"+": "up", "-": "down"}.get(m.group(1), "off") if m else "off"
+
+
 def _kpi_row(kpis: list[pack.Kpi]) -> None:
     per_row = 4 if len(kpis) > 6 else max(1, len(kpis))
     for start in range(0, len(kpis), per_row):
@@ -74,7 +81,7 @@ def _kpi_row(kpis: list[pack.Kpi]) -> None:
             with col:
                 note = " · ".join(x for x in (k.delta, k.target) if x)
                 st.metric(k.label, k.value, delta=note or None, delta_color="off", border=True,
-                          help=k.definition or None)
+                          help=k.definition or None, delta_arrow=_arrow(k.delta))
 
 
 with st.container(key="pr_slide"), frame.guard("present.slide"):
