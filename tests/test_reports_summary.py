@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from reports import summary
@@ -109,6 +110,46 @@ def test_the_excel_pack_has_one_sheet_per_slide_with_the_data_and_the_filters(de
     # The title sheet holds the written summary.
     first = [r[0] for r in wb.worksheets[0].iter_rows(values_only=True) if r[0]]
     assert any("32次" in str(v) for v in first)
+
+
+def _cell(v):
+    """A deck value as the workbook holds it: numbers as floats, text as text, blanks None."""
+    if v is None or v is pd.NA or (isinstance(v, float) and v != v):
+        return None
+    if hasattr(v, "item") and not isinstance(v, str):
+        v = v.item()
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return float(v)
+    return str(v)
+
+
+def test_every_sheet_of_the_excel_pack_holds_every_data_block_of_its_slide(demo_con, tmp_path):
+    """Each sheet, block by block, equals the frames the deck built from the queries:
+    header row, then the rows as typed cells (numbers stay numbers)."""
+    f = qjp(demo_con)
+    deck = build_deck(demo_con, f)
+    write_xlsx(deck, tmp_path / "pack.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "pack.xlsx")
+    blocks = 0
+    for slide, ws in zip(deck.slides, wb.worksheets, strict=True):
+        rows = [tuple(r) for r in ws.iter_rows(values_only=True)]
+        assert rows[0][0] == slide.title and rows[2][0] == slide.message
+        for title, frame in slide.data:
+            width = len(frame.columns)
+            # Below the title, stamp and message; the block's title row precedes its header.
+            at = next(i for i in range(3, len(rows) - 1)
+                      if rows[i][0] == title and rows[i + 1][0] == str(frame.columns[0]))
+            assert rows[at + 1][:width] == tuple(str(c) for c in frame.columns), (slide.key, title)
+            got = [tuple(_cell(v) for v in r[:width]) for r in rows[at + 2:at + 2 + len(frame)]]
+            want = [tuple(_cell(v) for v in r) for r in frame.itertuples(index=False)]
+            # Excel keeps 15 significant digits: numbers compare to that precision.
+            assert len(got) == len(want) and all(
+                g == (pytest.approx(w, rel=1e-12) if isinstance(w, float) else w)
+                for gr, wr in zip(got, want) for g, w in zip(gr, wr)), (slide.key, title, got, want)
+            blocks += 1
+        for k in slide.kpis:
+            assert any(r[0] == k.label and r[1] == k.value for r in rows), (slide.key, k.label)
+    assert blocks >= len(STORYLINE) - 2  # every slide but the title (and at most one other) has data
 
 
 def _cli(*args: str, db: Path) -> subprocess.CompletedProcess:

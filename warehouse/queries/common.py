@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 
 from etl.spec import KINDS
-from warehouse.filters import Filters
+from warehouse.filters import Filters, scope_where, where
 
 # Every date column of every record kind (from the contract, so a new date column counts
 # at once): 数据截至 is the latest of them. Enterprise opinions have no district of their
@@ -28,20 +28,58 @@ def district_scoped(kind: str) -> str:
     return kind
 
 
-def data_as_of(con: duckdb.DuckDBPyConnection, district: str | None = None) -> dt.date | None:
+def data_as_of(con: duckdb.DuckDBPyConnection, district: str | Filters | None = None,
+               scope: tuple[str, ...] | None = None) -> dt.date | None:
     """数据截至: the latest date of any record in the warehouse (of a district, if given) —
     every date column counts (activities and visits, suggestions submitted, accepted,
     closed, assigned and replied, sites and stations opened, built, accepted, opinions
-    resolved), so a reply recorded after the last new suggestion moves it too."""
+    resolved), so a reply recorded after the last new suggestion moves it too.
+
+    For a user with a scope (``scope``, or a :class:`Filters` given instead of the
+    district: its district and scope count) only the records the scope may see count
+    (:mod:`warehouse.filters`), so a town user's cut-off is never another town's date."""
+    if isinstance(district, Filters):
+        f = district if scope is None else district.scoped(scope)
+        district = f.district
+    else:
+        f = Filters(district=district).scoped(scope) if scope is not None else Filters(district=district)
     parts = []
+    params: dict[str, object] = {"district": district}
     for kind, cols in RECORD_DATES.items():
         alias = "o." if kind == "enterprise_opinions" else ""
         district_col = "v.district" if kind == "enterprise_opinions" else "district"
         latest = ", ".join(f"max({alias}{c})" for c in cols)
+        visible, p = record_scope(f, kind)
+        params.update(p)
         parts.append(f"SELECT greatest({latest}) AS d FROM {district_scoped(kind)} "
-                     f"WHERE $district IS NULL OR {district_col} = $district")
-    row = con.execute("SELECT max(d) FROM (" + " UNION ALL ".join(parts) + ")", {"district": district}).fetchone()
+                     f"WHERE ($district IS NULL OR {district_col} = $district) AND {visible}")
+    row = con.execute("SELECT max(d) FROM (" + " UNION ALL ".join(parts) + ")", params).fetchone()
     return row[0] if row else None
+
+
+def record_scope(f: Filters, kind: str) -> tuple[str, dict[str, object]]:
+    """The scope's condition over the FROM clause of :func:`district_scoped` for ``kind``
+    (``TRUE`` without a scope): the kind's own town, the visit's town for opinions, the
+    lead deputy's town for formal suggestions, the district for district-level kinds —
+    the table of :mod:`warehouse.filters`."""
+    if f.scope is None:
+        return "TRUE", {}
+    if kind == "enterprise_opinions":
+        return scope_where(f, "v.town")
+    if kind == "formal_suggestions":
+        return formal_scope(f, "deputy_id")
+    if kind in ("appraisals", "rollout_plan"):
+        return scope_where(f, None, "district")
+    return scope_where(f, "town")
+
+
+def formal_scope(f: Filters, deputy_col: str) -> tuple[str, dict[str, object]]:
+    """The scope of formal suggestions (``TRUE`` without a scope): those whose lead deputy
+    (``deputy_col``) sits in one of the scope's towns (see :mod:`warehouse.filters`)."""
+    if f.scope is None:
+        return "TRUE", {}
+    s, p = scope_where(f, "d_s.town")
+    return f"{deputy_col} IN (SELECT d_s.deputy_id FROM deputies d_s WHERE {s})", p
 
 
 def last_load(con: duckdb.DuckDBPyConnection) -> dt.datetime | None:
@@ -64,13 +102,15 @@ def districts(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def counted_towns(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
-    """The counted towns (纳入统计) of the filter's district(s): district, town, town_type,
-    town_code, in statistical-code order."""
+    """The counted towns (纳入统计) of the filter's district(s) that the user's scope
+    may see (the town filter's choices; the towns chosen are not applied): district,
+    town, town_type, town_code, in statistical-code order."""
+    w, p = where(f, year_col=None)
+    p.pop("towns", None)  # every counted town of the district(s), the user's scope applied
+    w, p = where(Filters(district=f.district, scope=f.scope), year_col=None)
     return con.execute(
-        "SELECT district, town, town_type, town_code FROM towns WHERE counted "
-        "AND ($district IS NULL OR district = $district) ORDER BY district, town_code NULLS LAST, town",
-        {"district": f.district},
-    ).df()
+        f"SELECT district, town, town_type, town_code FROM towns WHERE counted AND {w} "
+        "ORDER BY district, town_code NULLS LAST, town", p).df()
 
 
 def years(con: duckdb.DuckDBPyConnection) -> list[int]:
