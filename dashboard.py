@@ -13,9 +13,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import data, filters, frame
-from ui.i18n import t
+from auth.roles import role_label
+from ui import access, data, filters, frame
+from ui.i18n import lang, t
 from ui.nav import PAGES
+from warehouse.filters import Filters
+from warehouse.queries import common
 
 ROOT = Path(__file__).resolve().parent
 
@@ -47,22 +50,42 @@ except Exception as e:  # noqa: BLE001 - shown in words, never as a traceback
 if warning == "fallback":
     st.warning(t("warn.fallback", time=data.modified_time(_path)), icon=":material/restore:")
 
+# Nobody sees data before the gate: sign-in, demo mode, or a refusal (ui/access.py).
+user = access.gate(data.get(common.is_demo))
+
 with st.sidebar:
     st.markdown(f"### {t('app.title')}")
     st.toggle(t("filter.lang"), key="f_lang_en")
+access.sidebar_badge(user)
 
-f = filters.sidebar()
+# The user's limits ride on the filters every query takes (warehouse.filters.where).
+f = filters.sidebar(access.scoped(Filters(), user))
 st.session_state["_filters"] = f
 
 
 pages: dict[str, list[st.Page]] = {}
+hidden: list[st.Page] = []
+names: dict[str, str] = {}  # a page's script hash -> its name in ui/nav.py
 for entry in PAGES:
-    pages.setdefault(t(entry.section), []).append(
-        st.Page(ROOT / entry.folder / f"{entry.name}.py", title=t(f"page.{entry.name}"), icon=entry.icon,
-                url_path=entry.name, default=entry.default))
+    page = st.Page(ROOT / entry.folder / f"{entry.name}.py", title=t(f"page.{entry.name}"), icon=entry.icon,
+                   url_path=entry.name, default=entry.default,
+                   visibility="visible" if access.allowed(user, entry.name) else "hidden")
+    names[page._script_hash] = entry.name
+    if access.allowed(user, entry.name):
+        pages.setdefault(t(entry.section), []).append(page)
+    else:  # reachable by URL only to be refused below (and logged), never listed
+        hidden.append(page)
+if hidden:
+    next(iter(pages.values())).extend(hidden)
 pg = st.navigation(pages)
-frame.demo_banner()
+name = names.get(pg._script_hash, "")
+frame.demo_banner(t("auth.demo_mode") if user.demo else "")
 frame.notices(filters.pop_notices())
-with frame.guard(pg.title):
-    pg.run()
+if access.allowed(user, name):
+    access.page_view(name, f)
+    with frame.guard(pg.title):
+        pg.run()
+else:
+    st.error(t("auth.denied", role=role_label(user.role, lang()), page=pg.title), icon=":material/block:")
+    access.record("page_view", {"refused": True}, page=name, f=f)
 frame.footer(f)

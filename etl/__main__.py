@@ -87,7 +87,27 @@ def _run_load(paths: list[str], db: str | None, dry_run: bool) -> int:
         print(str(e), file=sys.stderr)
         return 2
     print(format_report(report))
+    if not dry_run:
+        _audit(report, paths, db)
     return report.exit_code
+
+
+def _audit(report, paths: list[str], db: str | None) -> None:
+    """The load in the audit log (beside the warehouse it went into), as the OS user."""
+    import getpass
+    import os
+
+    from auth import audit
+
+    if db and not os.environ.get("OVERSIGHT_STATE_DIR"):
+        os.environ["OVERSIGHT_STATE_DIR"] = str(Path(db).resolve().parent / "state")
+    try:
+        who = getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name in some containers
+        who = "cli"
+    audit.record("load", f"cli:{who}", {"load_id": report.load_id, "paths": paths, "written": bool(report.written),
+                                        "rows_read": report.rows_read, "rows_loaded": report.rows_loaded,
+                                        "rows_rejected": report.rows_rejected})
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -136,7 +136,8 @@ def _delta(cur: object, prev: object, percent: bool, same_period: bool) -> str:
 
 
 def filters_text(f: Filters) -> str:
-    towns = "、".join(f.towns) if f.towns else "全部镇街"
+    visible = f.visible_towns()  # a scoped user's towns, never "all"
+    towns = "、".join(visible) if visible is not None else "全部镇街"
     return f"{f.district or '全部区'} · {f.year}年 · {towns}"
 
 
@@ -303,12 +304,14 @@ def _micro(con, f, kpis, same) -> Slide:
         s = mm[mm["part"] == p].set_index("month")["suggestions"].reindex(months, fill_value=0)
         series.append((name, [float(x) for x in s]))
     chart = Chart("stacked_column", "各月提交微建议及办理情况", [f"{m}月" for m in months], series, y_title="件")
-    overdue = overview.overdue_micro_suggestions(con, f)
+    n_overdue = overview.overdue_micro_count(con, f)
+    # The list of overdue suggestions is record-level: a role without records gets the count only.
+    overdue = overview.overdue_micro_suggestions(con, f) if f.records and n_overdue else None
     msg = (f"解决群众急难愁盼问题{fmt_int(kpis.loc['micro_solved', 'value'])}件，办结率{fmt_pct(h['closing_rate'])}"
-           + (f"，{len(overdue)}件超期未办结" if len(overdue) else ""))
+           + (f"，{n_overdue}件超期未办结" if n_overdue else ""))
     frame = pd.DataFrame({"月份": chart.categories, **{name: vals for name, vals in series}})
     table = None
-    if len(overdue):
+    if overdue is not None and len(overdue):
         table = SlideTable("超期未办结微建议", ["编号", "镇街", "提交日期", "状态", "已用工作日"],
                            [[r.suggestion_id, r.town, pd.Timestamp(r.submitted_on).strftime("%Y-%m-%d"),
                              enum_label("micro_status", r.status), int(r.working_days)]

@@ -10,7 +10,8 @@ Conventions of the register:
 
 * A finished year opens "2023年，"; a year the data has not finished opens "今年以来（截至
   10月31日），" and compares with the same period of last year ("较上年同期").
-* "全区" for a whole district; "所选N个镇街" for a selection of towns; "各区合计" with no district.
+* "全区" for a whole district; "所选N个镇街" for a selection of towns; "所辖N个镇街" for a user
+  whose scope is some towns (every figure is then of those towns only); "各区合计" with no district.
 * Year-on-year: "较上年增加N次" / "减少" / "与上年持平"; nothing when the warehouse holds no
   previous year. Rates are given to one decimal place ("90.2%").
 * A section with no records for the period says so in one sentence rather than printing zeros.
@@ -89,7 +90,9 @@ def _scope(f: Filters) -> str:
     if f.district is None:
         return "各区合计"
     if f.towns:
-        return f"所选{len(f.towns)}个镇街"
+        return f"所选{len(f.visible_towns() or ())}个镇街"
+    if f.scope is not None:  # a town user's figures are of their towns, never the district's
+        return f"所辖{len(f.scope)}个镇街"
     return "全区"
 
 
@@ -195,10 +198,10 @@ def _enterprise(con, f, scope, cur, prev, same) -> Section:
 
 def _micro(con, f, scope, cur, prev, same) -> Section:
     h = micro.micro_headline(con, f)
-    overdue = overview.overdue_micro_suggestions(con, f)
+    n_overdue = overview.overdue_micro_count(con, f)  # a count: allowed to every role
     figs = {"micro_solved": cur.get("micro_solved"), "submitted": h["submitted"], "accepted": h["accepted"],
             "closed": h["closed"], "closing_rate": h["closing_rate"], "satisfaction_rate": h.get("satisfaction_rate"),
-            "overdue": len(overdue)}
+            "overdue": n_overdue}
     text = (f"充分发挥“群众身边事、代表‘码上办’”微建议办理信息化平台功能，{scope}解决群众急难愁盼的问题"
             f"{_n(cur.get('micro_solved'))}件{yoy(cur.get('micro_solved'), prev.get('micro_solved'), '件', same)}")
     if h["submitted"]:
@@ -206,8 +209,8 @@ def _micro(con, f, scope, cur, prev, same) -> Section:
         if not _missing(h.get("satisfaction_rate")):
             text += f"，群众满意率{_pct(h['satisfaction_rate'])}"
     text += "。"
-    if len(overdue):
-        text += f"截至{f.as_of:%Y年%m月%d日}，仍有{len(overdue)}件超过7个工作日未办结，需督促办理。"
+    if n_overdue:
+        text += f"截至{f.as_of:%Y年%m月%d日}，仍有{n_overdue}件超过7个工作日未办结，需督促办理。"
     return Section("micro", TITLES["micro"], text, figs)
 
 

@@ -17,9 +17,20 @@ from streamlit.testing.v1 import AppTest
 
 from reports import tabular
 from ui import i18n
+from auth.roles import User
+from tests.conftest import TEST_LEADER
 from warehouse.filters import Filters
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+LEADER = User(TEST_LEADER, "leader")
+
+
+def sign_in(at: AppTest, user: User = LEADER) -> AppTest:
+    """Start the session signed in as ``user`` (the sign-in form is tested on its own)."""
+    at.session_state["_user"] = user
+    return at
 
 
 def open_app(db: Path, monkeypatch: pytest.MonkeyPatch, page: str | None = None, lang: str = "zh",
@@ -32,6 +43,7 @@ def open_app(db: Path, monkeypatch: pytest.MonkeyPatch, page: str | None = None,
     # the session's language is not visible: give the process the page's language.
     monkeypatch.setitem(i18n._state, "lang", lang)
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+    sign_in(at)
     if lang != "zh":
         at.query_params["lang"] = lang
     for k, v in params.items():
@@ -49,6 +61,7 @@ def open_alone(db: Path, monkeypatch: pytest.MonkeyPatch, page: str, f: Filters,
     monkeypatch.chdir(ROOT)
     monkeypatch.setitem(i18n._state, "lang", lang)
     at = AppTest.from_file(str(ROOT / page), default_timeout=90)
+    sign_in(at)
     at.session_state["_filters"] = f
     at.session_state["lang"] = lang
     for k, v in state.items():

@@ -38,6 +38,55 @@ def write_xlsx(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
     return path
 
 
+# --------------------------------------------------------------------------------------
+# Accounts: the app refuses real (non-demo) data without sign-in, so every test runs with
+# a state directory (accounts, audit log) of its own that holds one leader account, and
+# AppTests start signed in as that leader (tests/apptest.py). Tests of sign-in itself and
+# of demo mode point OVERSIGHT_STATE_DIR elsewhere.
+# --------------------------------------------------------------------------------------
+
+TEST_LEADER = "test-leader"
+TEST_PASSWORD = "correct horse battery"
+
+
+def fast_hasher():
+    """argon2 with test-sized costs (the default costs are checked in test_auth_store)."""
+    from argon2 import PasswordHasher
+
+    return PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+@pytest.fixture(scope="session")
+def _accounts_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from auth import store
+
+    d = tmp_path_factory.mktemp("state")
+    saved = store.HASHER
+    store.HASHER = fast_hasher()
+    mp = pytest.MonkeyPatch()
+    mp.setenv("OVERSIGHT_STATE_DIR", str(d))
+    try:
+        store.add_account(TEST_LEADER, "leader", TEST_PASSWORD)
+    finally:
+        mp.undo()
+        store.HASHER = saved
+    return d
+
+
+@pytest.fixture(autouse=True)
+def _state_dir(_accounts_dir: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """Each test: a copy of the one-account state directory (its audit log its own)."""
+    import shutil
+
+    d = tmp_path_factory.mktemp("st")
+    shutil.copy2(_accounts_dir / "accounts.sqlite3", d / "accounts.sqlite3")
+    monkeypatch.setenv("OVERSIGHT_STATE_DIR", str(d))
+    from auth import store
+
+    monkeypatch.setattr(store, "HASHER", fast_hasher())
+    return d
+
+
 def query(db: Path, sql: str, params: dict | None = None) -> list[tuple]:
     con = duckdb.connect(str(db), read_only=True)
     try:

@@ -12,11 +12,13 @@ from streamlit.testing.v1 import AppTest
 from etl.load import load
 from tests.conftest import ACTIVITY_HEADER, ROOT, write_csv
 from ui import i18n
+from tests.apptest import sign_in
 
 
 def _app(db: Path, monkeypatch, **params: str) -> AppTest:
     monkeypatch.setenv("OVERSIGHT_DB", str(db))
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    sign_in(at)
     for k, v in params.items():
         at.query_params[k] = v
     return at.run()

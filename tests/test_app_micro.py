@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from tests.apptest import sign_in
 
 from tests.test_queries_micro import CODE_DATE_TEXT, PHONE_ID_MASKED, XSS_TEXT, build_micro_warehouse
 from ui import i18n
@@ -45,6 +46,7 @@ def open_page(db: Path, monkeypatch: pytest.MonkeyPatch, lang: str = "zh", **par
     monkeypatch.chdir(ROOT)
     monkeypatch.setitem(i18n._state, "lang", lang)
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    sign_in(at)
     if lang != "zh":
         at.query_params["lang"] = lang
     for k, v in params.items():

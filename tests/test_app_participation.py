@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from tests.apptest import sign_in
 
 from ui import i18n
 from warehouse.filters import Filters
@@ -35,6 +36,7 @@ def open_page(db: Path, monkeypatch: pytest.MonkeyPatch, lang: str = "zh", **par
     # the session's language is not visible: give the process the page's language.
     monkeypatch.setitem(i18n._state, "lang", lang)
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    sign_in(at)
     if lang != "zh":
         at.query_params["lang"] = lang
     for k, v in params.items():

@@ -132,7 +132,9 @@ def running_server(db: Path, log: Path) -> Iterator[Server]:
     """``streamlit run dashboard.py`` on a free loopback port with ``OVERSIGHT_DB=db``;
     killed (its whole process group) on the way out, also on failure."""
     port = _free_port()
-    env = {**os.environ, "OVERSIGHT_DB": str(db), "PYTHONUNBUFFERED": "1"}
+    # An empty state directory (no accounts): the demo warehouse opens in demo mode.
+    state = log.parent / f"{log.stem}-state"
+    env = {**os.environ, "OVERSIGHT_DB": str(db), "OVERSIGHT_STATE_DIR": str(state), "PYTHONUNBUFFERED": "1"}
     cmd = [PY, "-m", "streamlit", "run", "dashboard.py",
            "--server.port", str(port), "--server.address", "127.0.0.1",
            "--server.headless", "true", "--server.fileWatcherType", "none",

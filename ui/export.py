@@ -19,6 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from reports import tabular
+from ui import access
 from ui.i18n import t
 from warehouse.filters import Filters
 
@@ -65,6 +66,16 @@ def table_for(key: str) -> tabular.Table | None:
     return _table(*spec) if spec else None
 
 
+def logged(who, key: str, title: str, fmt: str, f: Filters, make: Callable[[], bytes]) -> Callable[[], bytes]:
+    """``make`` (a download's data function), writing the export to the audit log when it
+    runs — when the button is pressed, outside the page's run, so the user is passed in."""
+    def run() -> bytes:
+        out = make()
+        access.record_for(who, "export", {"key": key, "title": title, "format": fmt, "bytes": len(out)}, f=f)
+        return out
+    return run
+
+
 def offer(key: str, title: str, f: Filters, source: pd.DataFrame | Batches, labels: dict[str, str] | None = None,
           columns: list[str] | None = None, extra: Iterable[str] = (), disabled: bool = False) -> None:
     """Two download buttons (Excel, CSV) for ``source``: a frame, or a function returning
@@ -74,12 +85,17 @@ def offer(key: str, title: str, f: Filters, source: pd.DataFrame | Batches, labe
     extra = tuple(extra)
     st.session_state[f"_export:{key}"] = (title, f, labels, source, columns, extra)
     stem = file_stem(title, f)
+    who = access.current_user()
+
+    def _made(fmt: str, make: Callable[[], bytes]) -> Callable[[], bytes]:
+        return logged(who, key, title, fmt, f, make)
+
     with st.container(horizontal=True, gap="small", key=f"export_{key}"):
-        st.download_button(t("export.xlsx"), data=lambda: tabular.xlsx_bytes([_table(title, f, labels, source, columns,
-                                                                                        extra)]),
+        st.download_button(t("export.xlsx"), data=_made("xlsx", lambda: tabular.xlsx_bytes(
+                               [_table(title, f, labels, source, columns, extra)])),
                            file_name=f"{stem}.xlsx", mime=tabular.XLSX_MIME, key=f"dl_xlsx_{key}", on_click="ignore",
                            icon=":material/download:", type="tertiary", disabled=disabled)
-        st.download_button(t("export.csv"), data=lambda: tabular.csv_bytes(_table(title, f, labels, source, columns,
-                                                                                    extra)),
+        st.download_button(t("export.csv"), data=_made("csv", lambda: tabular.csv_bytes(
+                               _table(title, f, labels, source, columns, extra))),
                            file_name=f"{stem}.csv", mime=tabular.CSV_MIME, key=f"dl_csv_{key}", on_click="ignore",
                            icon=":material/download:", type="tertiary", disabled=disabled)

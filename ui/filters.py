@@ -10,6 +10,7 @@ it never raises.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import streamlit as st
 
@@ -78,11 +79,24 @@ def _to_url(district: str, year: int | None, towns: list[str], lang: str) -> Non
         st.query_params.from_dict(want)
 
 
-def sidebar() -> Filters:
-    """Render the filter widgets in the sidebar and return the current filters."""
+def visible_districts(f: Filters) -> list[str]:
+    """The districts in the warehouse, in their order — for a town user only the
+    districts of their towns."""
     districts = data.get(common.districts)
+    if f.scope is not None:
+        mine = set(data.get(common.counted_towns, replace(f, district=None, year=None, towns=()))["district"])
+        districts = [d for d in districts if d in mine]
+    return districts
+
+
+def sidebar(base: Filters | None = None) -> Filters:
+    """Render the filter widgets in the sidebar and return the current filters. ``base``
+    carries the user's limits (scope, masking, records): the choices offered are only the
+    districts and towns of the scope, and the result keeps the limits."""
+    base = base or Filters()
+    districts = visible_districts(base)
     years = data.get(common.years)
-    as_of_all: dt.date | None = data.get(common.data_as_of)
+    as_of_all: dt.date | None = data.get(common.data_as_of, None, None, base.scope)
     default_district = districts[0] if districts else ALL
     default_year = years[0] if years else None
     url_key = tuple(sorted((k, tuple(st.query_params.get_all(k))) for k in st.query_params.keys()))
@@ -105,7 +119,7 @@ def sidebar() -> Filters:
             st.session_state["f_year"] = default_year
         year_labels = {y: (t("word.all_years") if y is None else t("word.year_suffix", year=y)) for y in year_options}
         year = st.selectbox(t("filter.year"), year_options, key="f_year", format_func=year_labels.get)
-        f0 = Filters(district=None if district == ALL else district)
+        f0 = replace(base, district=None if district == ALL else district, year=None, towns=())
         town_df = data.get(common.counted_towns, f0)
         town_options = town_df["town"].tolist()
         url_towns = st.session_state.pop("_url_towns", None)
@@ -122,5 +136,5 @@ def sidebar() -> Filters:
     _to_url(district, year, list(towns), lang)
     st.session_state["_url_written"] = tuple(sorted(
         (k, tuple(st.query_params.get_all(k))) for k in st.query_params.keys()))
-    as_of = data.get(common.data_as_of, None, None if district == ALL else district) or as_of_all
-    return Filters(district=None if district == ALL else district, year=year, towns=tuple(towns), as_of=as_of)
+    as_of = data.get(common.data_as_of, None, None if district == ALL else district, base.scope) or as_of_all
+    return replace(base, district=None if district == ALL else district, year=year, towns=tuple(towns), as_of=as_of)

@@ -12,7 +12,7 @@ import streamlit as st
 from ui import data
 from ui.charts import fmt_num
 from ui.i18n import t
-from warehouse.filters import Filters
+from warehouse.filters import Filters, OutOfScope, RecordsNotAllowed
 from warehouse.queries import common
 
 log = logging.getLogger("oversight")
@@ -28,6 +28,12 @@ def guard(what: str = "") -> Iterator[None]:
     except Exception as e:  # noqa: BLE001 - the point is to catch everything
         if type(e).__name__ in _CONTROL_FLOW:
             raise
+        if isinstance(e, RecordsNotAllowed):  # record-level rows asked for by a role without them
+            st.info(t("auth.records_hidden"), icon=":material/visibility_off:")
+            return
+        if isinstance(e, OutOfScope):  # a part that cannot be narrowed to the user's towns
+            st.info(t("auth.out_of_scope"), icon=":material/visibility_off:")
+            return
         log.exception("page part failed: %s", what)
         st.warning(t("error.query", reason=type(e).__name__), icon=":material/error:")
 
@@ -37,9 +43,10 @@ def current_filters() -> Filters:
     return st.session_state.get("_filters") or Filters()
 
 
-def demo_banner() -> None:
+def demo_banner(extra: str = "") -> None:
+    """The demo-data banner (with ``extra``, e.g. that no sign-in is needed in demo mode)."""
     if data.get(common.is_demo):
-        st.info(t("demo.banner"), icon=":material/science:")
+        st.info(f"{t('demo.banner')} {extra}".strip(), icon=":material/science:")
 
 
 def notices(messages: list[str]) -> None:

@@ -31,4 +31,5 @@ PAGES: tuple[PageEntry, ...] = (
     PageEntry("nav.drill", "compare", ":material/leaderboard:"),
     PageEntry("nav.drill", "explore", ":material/table_rows:"),
     PageEntry("nav.admin", "data", ":material/upload_file:"),
+    PageEntry("nav.admin", "admin", ":material/admin_panel_settings:"),
 )

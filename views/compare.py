@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
-from ui import data, drill, export, frame
+from ui import data, drill, export, filters, frame
 from ui.charts import PALETTE, fmt_num, fmt_pct
 from ui.i18n import lang, t
 from ui.metrics import definition, name
@@ -47,7 +47,7 @@ else:
 st.title(t("cmp.title"))
 st.caption(t("cmp.caption", scope=scope, period=period))
 
-all_districts: list[str] = data.get(common.districts)
+all_districts: list[str] = filters.visible_districts(f)
 # One colour per district, the same in both charts.
 COLORS = {d: PALETTE[i % len(PALETTE)] for i, d in enumerate(all_districts)}
 # Labels computed now, in this run's language (a format_func may run outside the session).
@@ -285,8 +285,8 @@ with frame.guard("compare.districts"):
     else:
         # The same period for every district: up to the earliest 数据截至 among them, so a
         # district whose data runs further is not favoured in an unfinished year.
-        ends = [d for d in (data.get(common.data_as_of, None, x) for x in chosen) if d]
-        fc = Filters(year=f.year, as_of=min(ends) if ends else f.as_of)
+        ends = [d for d in (data.get(common.data_as_of, None, x, f.scope) for x in chosen) if d]
+        fc = replace(f, district=None, towns=(), as_of=min(ends) if ends else f.as_of)
         sizes = data.get(cq.district_sizes, fc, tuple(chosen))
         if sizes.empty:
             st.info(t("cmp.dist.empty"))

@@ -19,7 +19,7 @@ import streamlit as st
 
 from etl import dictionary, rejects, spec
 from etl.load import LoadFailed, LoadReport
-from ui import data, export, frame
+from ui import access, data, export, frame
 from ui.i18n import lang, t
 from ui.metrics import METRICS
 from warehouse.db import db_path
@@ -55,13 +55,9 @@ def _progress(text_key: str):
 
 
 def _who() -> str | None:
-    """The signed-in user, once accounts exist (st.login); None until then."""
-    try:
-        if st.user.get("is_logged_in"):
-            return st.user.get("email") or st.user.get("name")
-    except Exception:  # noqa: BLE001 - no auth configured
-        return None
-    return None
+    """The signed-in user's identity (None in demo mode)."""
+    user = access.current_user()
+    return None if user is None or user.demo else user.identity
 
 
 # --------------------------------------------------------------------------------------
@@ -200,6 +196,9 @@ def _load(batch: dict) -> None:
         bar.empty()
         st.error(t("dm.load.failed", reason=str(e)), icon=":material/error:")
         return
+    access.record("load", {"load_id": report.load_id, "files": [name for name, _ in batch["uploads"]],
+                           "written": bool(report.written), "rows_read": report.rows_read,
+                           "rows_loaded": report.rows_loaded, "rows_rejected": report.rows_rejected}, page="data")
     st.session_state[RESULT] = {"report": report, "uploads": batch["uploads"]}
     st.session_state.pop(BATCH, None)
     st.session_state[UPLOADER] = st.session_state.get(UPLOADER, 0) + 1  # an empty uploader

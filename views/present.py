@@ -16,7 +16,7 @@ import streamlit as st
 
 import reports
 from reports import pack
-from ui import data, frame, slides
+from ui import access, data, frame, slides
 from ui.i18n import t
 
 # Presentation look: no sidebar or toolbar, wide content, large type that scales from a
@@ -148,9 +148,12 @@ with st.expander(t("pr.download"), icon=":material/download:"):
     st.caption(t("pr.zh_only"))
     stem = f"汇报材料_{f.district}_{f.year}"
 
+    who = access.current_user()
+
     def _pack_bytes(fmt: str) -> bytes:
         buf = io.BytesIO()
         reports.write_pack(deck, buf, fmt)
+        access.record_for(who, "pack", {"format": fmt, "bytes": buf.tell()}, page="present", f=f)
         return buf.getvalue()
 
     with st.container(horizontal=True):

@@ -10,6 +10,8 @@ view."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import streamlit as st
 
@@ -366,7 +368,7 @@ def _page() -> None:
         st.title(t("town.title"))
         st.info(t("town.need_district"), icon=":material/info:")
         return
-    counted = data.get(common.counted_towns, Filters(district=f.district))
+    counted = data.get(common.counted_towns, replace(f, towns=()))
     options = list(f.towns) if len(f.towns) > 1 else counted["town"].tolist()
     if not options:
         st.title(t("town.title"))
@@ -391,8 +393,8 @@ def _page() -> None:
 
     # The district's scope without the town filter: ranks and medians are the district's,
     # and a cached result is shared by every town. Exports name the town in their filters.
-    fd = Filters(district=f.district, year=f.year, as_of=f.as_of)
-    fx = Filters(district=f.district, year=f.year, towns=(town,), as_of=f.as_of)
+    fd = replace(f, towns=())
+    fx = replace(f, towns=(town,))
     with frame.guard("town.headline"):
         profile = data.get(tq.town_profile, fd, town)
         if profile.empty:

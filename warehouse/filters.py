@@ -106,7 +106,8 @@ def ensure_records(f: Filters) -> None:
 
 
 # A district-level row is visible when its district holds one of the scope's towns.
-_SCOPE_DISTRICTS = "SELECT tw_s.district FROM towns tw_s WHERE list_contains(CAST($scope_towns AS VARCHAR[]), tw_s.town)"
+_SCOPE_DISTRICTS = ("SELECT tw_s.district FROM towns tw_s "
+                    "WHERE list_contains(CAST($scope_towns AS VARCHAR[]), tw_s.town)")
 
 
 def scope_where(f: Filters, town_col: str | None = None, district_col: str | None = None

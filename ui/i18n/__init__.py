@@ -13,7 +13,7 @@ from importlib import import_module
 from etl.spec import ENUMS, enum_label
 
 _MODULES = ("common", "overview", "participation", "statutory", "enterprise", "micro", "formal", "appraisal",
-            "rollout", "sites", "drill", "town", "explore", "compare", "present", "datapage")
+            "rollout", "sites", "drill", "town", "explore", "compare", "present", "datapage", "access")
 CATALOG: dict[str, tuple[str, str]] = {}
 for _name in _MODULES:
     _labels: dict[str, tuple[str, str]] = import_module(f"ui.i18n.{_name}").LABELS

@@ -105,8 +105,7 @@ def counted_towns(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """The counted towns (纳入统计) of the filter's district(s) that the user's scope
     may see (the town filter's choices; the towns chosen are not applied): district,
     town, town_type, town_code, in statistical-code order."""
-    w, p = where(f, year_col=None)
-    p.pop("towns", None)  # every counted town of the district(s), the user's scope applied
+    # Every counted town of the district(s) the scope may see (the choice of towns is not applied).
     w, p = where(Filters(district=f.district, scope=f.scope), year_col=None)
     return con.execute(
         f"SELECT district, town, town_type, town_code FROM towns WHERE counted AND {w} "

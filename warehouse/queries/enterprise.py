@@ -37,7 +37,7 @@ import duckdb
 import pandas as pd
 
 from etl.spec import ENUMS
-from warehouse.filters import Filters, where
+from warehouse.filters import Filters, ensure_records, where
 from warehouse.privacy import mask_frame
 
 SOURCES: list[str] = list(ENUMS["opinion_source"])
@@ -240,7 +240,11 @@ def opinion_list(con: duckdb.DuckDBPyConnection, f: Filters, category: str | Ite
     Each narrowing argument takes one value or several (a chart selection): category,
     status and source codes, town names, industries (:data:`NOT_GIVEN` for a blank one).
     ``search`` keeps rows whose masked content or enterprise name contains the words —
-    it runs on the masked text, so a search can never reveal a hidden number."""
+    it runs on the masked text, so a search can never reveal a hidden number.
+
+    Individual records: refused when ``f.records`` is False; the content is in clear only
+    when ``f.unmasked`` (a leader; the search then runs on the clear text)."""
+    ensure_records(f)
     scope, p = _scope(f)
     sql = scope + """
     , n AS (
@@ -259,7 +263,9 @@ def opinion_list(con: duckdb.DuckDBPyConnection, f: Filters, category: str | Ite
     """
     params = {**p, "categories": _codes(category), "town_list": _codes(town), "statuses": _codes(status),
               "sources": _codes(source), "industries": _codes(industry), "not_given": NOT_GIVEN}
-    df = mask_frame(con.execute(sql, params).df(), TEXT_COLUMNS)
+    df = con.execute(sql, params).df()
+    if not f.unmasked:
+        df = mask_frame(df, TEXT_COLUMNS)
     words = (search or "").strip()
     if words:
         hit = (df["content"].fillna("").str.contains(words, case=False, regex=False)

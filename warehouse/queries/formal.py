@@ -7,7 +7,9 @@ Counting rule (统计口径, also in ``ui/metric_defs/formal.py`` and the data d
   district filter applies; the year filter does not (a session's suggestions belong to it
   whatever day they were assigned) — it only chooses the default sessions
   (:func:`default_sessions`: those with a suggestion assigned in that year). The town filter
-  does not apply: a formal suggestion has no town.
+  does not apply: a formal suggestion has no town. A user's **scope** does apply, through
+  the lead deputy's town (:mod:`warehouse.filters`): a town user sees the suggestions led
+  by deputies of their towns, and every figure here is computed over those only.
 * **Time limits** run from ``assigned_on`` (交办日期): a reply is *on time* when
   ``replied_on ≤ assigned_on + 3 months`` (calendar months; 3-10 → 6-10, 11-30 → 2-29/28)
   and *within the maximum* when ``replied_on ≤ assigned_on + 6 months``. A suggestion without
@@ -35,7 +37,8 @@ import duckdb
 import pandas as pd
 
 from etl.spec import ENUMS
-from warehouse.filters import Filters, where
+from warehouse.filters import Filters, ensure_records, where
+from warehouse.queries.common import formal_scope
 from warehouse.privacy import mask_series
 
 RESULTS: list[str] = list(ENUMS["formal_result"])  # A, B, C, D
@@ -60,7 +63,7 @@ RANK_ORDERS = ("count", "on_time", "satisfaction")
 _SCOPE = """
 WITH s AS (
     SELECT * FROM formal_suggestions
-    WHERE {district_where} AND list_contains(CAST($sessions AS VARCHAR[]), session)
+    WHERE {district_where} AND {scope_where} AND list_contains(CAST($sessions AS VARCHAR[]), session)
 ), r AS (
     SELECT *,
         CASE
@@ -119,8 +122,9 @@ _RANK_SQL = {
 
 def _scope(f: Filters, sessions: tuple[str, ...]) -> tuple[str, dict[str, object]]:
     district_where, p = where(f, "", year_col=None, town_col=None)
-    return _SCOPE.format(district_where=district_where), {
-        **p, "sessions": list(sessions), "as_of": f.as_of, "m3": ON_TIME_MONTHS, "m6": MAX_MONTHS}
+    scope_where, p2 = formal_scope(f, "deputy_id")
+    return _SCOPE.format(district_where=district_where, scope_where=scope_where), {
+        **p, **p2, "sessions": list(sessions), "as_of": f.as_of, "m3": ON_TIME_MONTHS, "m6": MAX_MONTHS}
 
 
 def sessions(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
@@ -128,10 +132,12 @@ def sessions(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     first_assigned (earliest assignment date), suggestions, in_year (True when a
     suggestion was assigned in the filter's year; always True without a year)."""
     district_where, p = where(f, "", year_col=None, town_col=None)
+    scope_where, p2 = formal_scope(f, "deputy_id")
+    p.update(p2)
     sql = f"""
     SELECT session, min(assigned_on) AS first_assigned, count(*) AS suggestions,
         coalesce(bool_or(year = CAST($year AS INTEGER)), FALSE) OR $year IS NULL AS in_year
-    FROM formal_suggestions WHERE {district_where}
+    FROM formal_suggestions WHERE {district_where} AND {scope_where}
     GROUP BY session ORDER BY first_assigned NULLS LAST, session
     """
     return con.execute(sql, {**p, "year": f.year}).df()
@@ -239,6 +245,7 @@ _NARROW = """
 def _listing(con: duckdb.DuckDBPyConnection, f: Filters, sessions: tuple[str, ...], condition: str,
              order: str, departments: tuple[str, ...] = (), results: tuple[str, ...] = (),
              statuses: tuple[str, ...] = (), feedback: tuple[str, ...] = ()) -> pd.DataFrame:
+    ensure_records(f)  # lists of suggestions: individual records
     scope, p = _scope(f, sessions)
     sql = scope + f"""
     SELECT r.suggestion_id, r.session, r.title, r.department,
@@ -252,7 +259,8 @@ def _listing(con: duckdb.DuckDBPyConnection, f: Filters, sessions: tuple[str, ..
     """
     df = con.execute(sql, {**p, "departments": list(departments), "results": list(results),
                            "statuses": list(statuses), "feedback": list(feedback)}).df()
-    df["title"] = mask_series(df["title"])
+    if not f.unmasked:
+        df["title"] = mask_series(df["title"])
     return df
 
 

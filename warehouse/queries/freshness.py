@@ -29,6 +29,14 @@ happened yet, in the data. A month with records is always reported.
 
 The **load history** (:func:`load_history`) and the rejected rows of a load
 (:func:`load_rejects`) read ``etl_loads`` and ``etl_rejects`` as written by ``etl/load.py``.
+
+A user's **scope** (:mod:`warehouse.filters`): freshness and completeness count only the
+records the scope may see, in the scope's districts — so the latest date is the scope's
+数据截至 — and the district feed (微建议) counts as reported in a month when one of the
+scope's towns has a suggestion that month (the rest of the district is not the user's to
+see). The load history has no town: its functions take the filters as an optional
+keyword and refuse a scoped filter (:class:`~warehouse.filters.OutOfScope`), and the
+rejected rows, being individual rows, a filter without records.
 """
 
 from __future__ import annotations
@@ -37,8 +45,8 @@ import duckdb
 import pandas as pd
 
 from etl.spec import KIND_BY_NAME, KINDS
-from warehouse.filters import Filters
-from warehouse.queries.common import RECORD_DATES, district_scoped
+from warehouse.filters import Filters, OutOfScope, ensure_records, scope_where
+from warehouse.queries.common import RECORD_DATES, district_scoped, record_scope
 
 #: The kinds a town's clerk fills in: any record of these in a month means the town reported.
 TOWN_REPORTED = ("activities", "enterprise_visits")
@@ -56,9 +64,10 @@ def _col(kind: str, col: str) -> str:
     return f"o.{col}" if kind == "enterprise_opinions" else col
 
 
-def _kind_sql(kind: str) -> str:
+def _kind_sql(kind: str, visible: str = "TRUE") -> str:
     """One row per district of ``kind``: records, earliest and latest date (or year),
-    and the newest load that wrote one of its records. Names come from the contract."""
+    and the newest load that wrote one of its records, over the rows ``visible`` (the
+    scope's condition of :func:`common.record_scope`). Names come from the contract."""
     dates = RECORD_DATES.get(kind, ())
     if dates:
         earliest = f"least({', '.join(f'min({_col(kind, c)})' for c in dates)})"
@@ -69,7 +78,7 @@ def _kind_sql(kind: str) -> str:
     load = "o._load_id" if kind == "enterprise_opinions" else "_load_id"
     return (f"SELECT '{kind}' AS kind, {_district_col(kind)} AS district, count(*) AS records, "
             f"{earliest} AS earliest, {latest} AS latest, {year} AS latest_year, max({load}) AS last_load_id "
-            f"FROM {district_scoped(kind)} GROUP BY ALL")
+            f"FROM {district_scoped(kind)} WHERE {visible} GROUP BY ALL")
 
 
 def freshness_by_kind(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
@@ -78,19 +87,27 @@ def freshness_by_kind(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFram
     ``latest_year`` (for year-only kinds), ``last_loaded`` (when the newest load that
     wrote one of these records ran). A kind without records is listed with 0."""
     kinds = pd.DataFrame({"kind": [k.name for k in KINDS], "kind_order": range(len(KINDS))})
+    params: dict[str, object] = {"district": f.district}
+    parts = []
+    for k in KINDS:
+        visible, p = record_scope(f, k.name)
+        params.update(p)
+        parts.append(_kind_sql(k.name, visible))
+    districts, p = scope_where(f, None, "district")  # the scope's districts only
+    params.update(p)
     con.register("_kinds", kinds)
     try:
         return con.execute(
             "WITH d AS (SELECT district, min(town_code) AS code FROM towns "
-            "WHERE $district IS NULL OR district = $district GROUP BY district), "
-            "agg AS (" + " UNION ALL ".join(_kind_sql(k.name) for k in KINDS) + "), "
+            f"WHERE ($district IS NULL OR district = $district) AND {districts} GROUP BY district), "
+            "agg AS (" + " UNION ALL ".join(parts) + "), "
             "loads AS (SELECT load_id, max(loaded_at) AS loaded_at FROM etl_loads GROUP BY load_id) "
             "SELECT d.district, k.kind, coalesce(a.records, 0) AS records, a.earliest, a.latest, a.latest_year, "
             "l.loaded_at AS last_loaded "
             "FROM d CROSS JOIN _kinds k LEFT JOIN agg a ON a.district = d.district AND a.kind = k.kind "
             "LEFT JOIN loads l ON l.load_id = a.last_load_id "
             "ORDER BY d.code NULLS LAST, d.district, k.kind_order",
-            {"district": f.district},
+            params,
         ).df()
     finally:
         con.unregister("_kinds")
@@ -108,15 +125,16 @@ def grid_months(f: Filters) -> list[int]:
     return list(range(1, f.as_of.month + 1))
 
 
-def _reported_sql(kind: str) -> str:
+def _reported_sql(kind: str, visible: str = "TRUE") -> str:
     """(district, town, month) — or (district, month) for a district feed — that count as
-    reported in ``$year``; see the module docstring."""
+    reported in ``$year``, over the rows ``visible`` (the scope's condition on ``town``);
+    see the module docstring."""
     if GRID_KINDS[kind] == "district":
         date = KIND_BY_NAME[kind].main_date
         return (f"SELECT DISTINCT district, CAST(NULL AS VARCHAR) AS town, month({date}) AS month "
-                f"FROM {kind} WHERE year = $year")
-    parts = [f"SELECT DISTINCT district, town, month({KIND_BY_NAME[k].main_date}) AS month FROM {k} WHERE year = $year"
-             for k in TOWN_REPORTED]
+                f"FROM {kind} WHERE year = $year AND {visible}")
+    parts = [f"SELECT DISTINCT district, town, month({KIND_BY_NAME[k].main_date}) AS month FROM {k} "
+             f"WHERE year = $year AND {visible}" for k in TOWN_REPORTED]
     return " UNION ".join(parts)
 
 
@@ -133,20 +151,21 @@ def completeness_by_town_month(con: duckdb.DuckDBPyConnection, f: Filters, kind:
                              "reported": pd.Series(dtype=bool)})
     date = KIND_BY_NAME[kind].main_date
     town_match = "r.town = t.town" if GRID_KINDS[kind] == "town" else "r.town IS NULL"
+    visible, sp = scope_where(f, "town")
     return con.execute(
         "WITH t AS (SELECT district, town, town_code FROM towns WHERE counted "
         "AND ($district IS NULL OR district = $district) "
-        "AND (len(CAST($towns AS VARCHAR[])) = 0 OR list_contains(CAST($towns AS VARCHAR[]), town))), "
+        f"AND (len(CAST($towns AS VARCHAR[])) = 0 OR list_contains(CAST($towns AS VARCHAR[]), town)) AND {visible}), "
         "m AS (SELECT unnest(CAST($months AS INTEGER[])) AS month), "
         f"n AS (SELECT district, town, month({date}) AS month, count(*) AS records FROM {kind} "
         "WHERE year = $year GROUP BY ALL), "
-        f"r AS ({_reported_sql(kind)}) "
+        f"r AS ({_reported_sql(kind, visible)}) "
         "SELECT t.district, t.town, m.month, coalesce(n.records, 0) AS records, "
         "(n.records IS NOT NULL OR EXISTS (SELECT 1 FROM r WHERE r.district = t.district AND r.month = m.month "
         f"AND {town_match})) AS reported "
         "FROM t CROSS JOIN m LEFT JOIN n ON n.district = t.district AND n.town = t.town AND n.month = m.month "
         "ORDER BY t.district, t.town_code NULLS LAST, t.town, m.month",
-        {"district": f.district, "towns": list(f.towns), "months": months, "year": f.year},
+        {"district": f.district, "towns": list(f.towns), "months": months, "year": f.year, **sp},
     ).df()
 
 
@@ -177,10 +196,17 @@ def completeness_grid(con: duckdb.DuckDBPyConnection, f: Filters, kind: str) -> 
 # --------------------------------------------------------------------------------------
 
 
-def load_history(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def _unscoped(f: Filters | None) -> None:
+    """The load history has no town: refuse a scoped user (when the caller says who asks)."""
+    if f is not None and f.scope is not None:
+        raise OutOfScope("the load history is not narrowed to towns: not shown to a user with a scope")
+
+
+def load_history(con: duckdb.DuckDBPyConnection, *, f: Filters | None = None) -> pd.DataFrame:
     """Every file of every load, newest load first: load_id, loaded_at, file, sha256,
     origin (user/demo/builtin), loaded_by, rows_read, rows_loaded, rows_new,
-    rows_changed, rows_unchanged, rows_rejected, status, notes."""
+    rows_changed, rows_unchanged, rows_rejected, status, notes. Refuses a scoped ``f``."""
+    _unscoped(f)
     return con.execute(
         "SELECT load_id, loaded_at, file, sha256, origin, loaded_by, rows_read, rows_loaded, rows_new, "
         "rows_changed, rows_unchanged, rows_rejected, status, notes FROM etl_loads "
@@ -188,8 +214,10 @@ def load_history(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
-def loads_with_rejects(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Loads that rejected rows, newest first: load_id, loaded_at, files, rows_rejected."""
+def loads_with_rejects(con: duckdb.DuckDBPyConnection, *, f: Filters | None = None) -> pd.DataFrame:
+    """Loads that rejected rows, newest first: load_id, loaded_at, files, rows_rejected.
+    Refuses a scoped ``f``."""
+    _unscoped(f)
     return con.execute(
         "SELECT load_id, max(loaded_at) AS loaded_at, string_agg(file, '、' ORDER BY file) AS files, "
         "sum(rows_rejected)::BIGINT AS rows_rejected FROM etl_loads GROUP BY load_id "
@@ -197,9 +225,13 @@ def loads_with_rejects(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
-def load_rejects(con: duckdb.DuckDBPyConnection, load_id: int) -> pd.DataFrame:
+def load_rejects(con: duckdb.DuckDBPyConnection, load_id: int, *, f: Filters | None = None) -> pd.DataFrame:
     """The rejected rows of one load, in file and row order: file, sheet, row, kind,
-    column, value, reason."""
+    column, value, reason. Individual rows of any town: refuses a scoped ``f`` and one
+    without records."""
+    _unscoped(f)
+    if f is not None:
+        ensure_records(f)
     return con.execute(
         'SELECT file, sheet, "row", kind, "column", value, reason FROM etl_rejects WHERE load_id = $id '
         'ORDER BY file, sheet NULLS FIRST, "row"',
@@ -207,9 +239,10 @@ def load_rejects(con: duckdb.DuckDBPyConnection, load_id: int) -> pd.DataFrame:
     ).df()
 
 
-def loads_of_file(con: duckdb.DuckDBPyConnection, sha256: str) -> pd.DataFrame:
+def loads_of_file(con: duckdb.DuckDBPyConnection, sha256: str, *, f: Filters | None = None) -> pd.DataFrame:
     """Earlier loads of a file with this content (same SHA-256) that read it, newest
-    first: load_id, loaded_at, file, status, origin."""
+    first: load_id, loaded_at, file, status, origin. Refuses a scoped ``f``."""
+    _unscoped(f)
     return con.execute(
         "SELECT load_id, loaded_at, file, status, origin FROM etl_loads WHERE sha256 = $sha AND status <> 'refused' "
         "ORDER BY load_id DESC",

@@ -51,7 +51,7 @@ import pandas as pd
 
 from etl.spec import ENUMS
 from warehouse import workdays
-from warehouse.filters import Filters, where
+from warehouse.filters import Filters, ensure_records, where
 from warehouse.privacy import mask_frame
 
 CATEGORY_ORDER: list[str] = list(ENUMS["micro_category"])
@@ -205,7 +205,7 @@ def micro_headline(con: duckdb.DuckDBPyConnection, f: Filters, cal: dict | None 
     out["satisfied_rate"] = _ratio(out["satisfied"], out["rated"])
     out["accept_on_time_rate"] = _ratio(out["accepted_on_time"], out["accepted"])
     out["close_on_time_rate"] = _ratio(out["closed_on_time"], out["closed"])
-    out["overdue"] = len(micro_overdue(con, f, cal, categories, months, departments))
+    out["overdue"] = len(_overdue(con, f, cal, categories, months, departments))
     out["solved_in_year"] = micro_solved_in_year(con, f, categories, months, departments)
     return out
 
@@ -256,8 +256,14 @@ def micro_overdue(con: duckdb.DuckDBPyConnection, f: Filters, cal: dict | None =
                   months: Months = (), departments: Codes = ()) -> pd.DataFrame:
     """Open cohort items more than 7 working days old at ``f.as_of``: suggestion_id,
     district, town, category, status, department, submitted_on, accepted_on, working_days
-    (after submission up to as_of), days_late (working_days − 7), content (masked); oldest
-    first."""
+    (after submission up to as_of), days_late (working_days − 7), content (masked unless
+    ``f.unmasked``); oldest first. Individual records: refused when ``f.records`` is False."""
+    ensure_records(f)
+    return _overdue(con, f, cal, categories, months, departments)
+
+
+def _overdue(con: duckdb.DuckDBPyConnection, f: Filters, cal: dict | None = None, categories: Codes = (),
+             months: Months = (), departments: Codes = ()) -> pd.DataFrame:
     cols = ["suggestion_id", "district", "town", "category", "status", "department", "submitted_on",
             "accepted_on", "working_days", "days_late", "content"]
     if f.as_of is None:
@@ -277,7 +283,7 @@ def micro_overdue(con: duckdb.DuckDBPyConnection, f: Filters, cal: dict | None =
     df = con.execute(sql, {**p, "as_of_cut": f.as_of, "open_excluded": list(OPEN_EXCLUDED)}).df()
     for c in ("submitted_on", "accepted_on"):
         df[c] = [None if pd.isna(x) else pd.Timestamp(x).date() for x in df[c]]
-    return mask_frame(df[cols], ["content"])
+    return df[cols] if f.unmasked else mask_frame(df[cols], ["content"])
 
 
 def micro_category_town(con: duckdb.DuckDBPyConnection, f: Filters, categories: Codes = (), months: Months = (),

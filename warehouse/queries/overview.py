@@ -31,6 +31,9 @@ What is counted (统计口径; the same rules are in ``ui/metrics.py`` and the d
   ``as_of`` — Monday to Friday, minus the public holidays and plus the make-up working
   days of ``config/holidays.csv`` (:mod:`warehouse.workdays`, the calendar every time
   limit of the project uses).
+* A user's scope (:mod:`warehouse.filters`) narrows every figure to the scope's towns; the
+  rollout plan is a district's, so a scoped user gets no coverage target and no rollout
+  finding, as with a town filter.
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ import numpy as np
 import pandas as pd
 
 from warehouse import workdays
-from warehouse.filters import Filters, where
+from warehouse.filters import Filters, ensure_records, where
 from warehouse.queries import statutory
 
 # The headline KPIs (rows of headline_kpis; the page groups them). Each id is also a metric id
@@ -184,7 +187,7 @@ def _window_measures(con: duckdb.DuckDBPyConnection, f: Filters,
         "min_congress": statutory.MIN_CONGRESS, "min_review": statutory.MIN_REVIEW,
     }
     df = con.execute(_WINDOW_MEASURES.format(town_where=town_where), params).df().set_index("period")
-    if f.towns:  # the rollout plan is a district's: no target for a selection of towns
+    if f.towns or f.scope is not None:  # the plan is a district's: no target for some of its towns
         df["coverage_target"] = np.nan
     return df.astype("float64")
 
@@ -357,7 +360,19 @@ def overdue_micro_suggestions(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.
     """Micro-suggestions of the selected year (every year if none) open at ``as_of`` for
     more than 7 working days (the project's calendar, :mod:`warehouse.workdays`):
     suggestion_id, district, town, submitted_on, status, working_days, town_code; oldest
-    first."""
+    first. Individual records: refused when ``f.records`` is False (use
+    :func:`overdue_micro_count`)."""
+    ensure_records(f)
+    return _overdue(con, f)
+
+
+def overdue_micro_count(con: duckdb.DuckDBPyConnection, f: Filters) -> int:
+    """How many micro-suggestions :func:`overdue_micro_suggestions` lists (an aggregate:
+    allowed in every role)."""
+    return len(_overdue(con, f))
+
+
+def _overdue(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     cols = ["suggestion_id", "district", "town", "submitted_on", "status", "working_days", "town_code"]
     if f.as_of is None:
         return pd.DataFrame(columns=cols)
@@ -415,7 +430,7 @@ def _statutory_entries(con: duckdb.DuckDBPyConnection, f: Filters, year: int) ->
 def _rollout_entries(con: duckdb.DuckDBPyConnection, f: Filters, year: int) -> list[dict[str, object]]:
     """Per district: red when the year is over below its target; amber when the year is
     not over and coverage is behind a linear pace from last year's end to the target."""
-    if f.towns:
+    if f.towns or f.scope is not None:  # the plan judges a whole district
         return []
     out: list[dict[str, object]] = []
     end = year_end(year, f.as_of)
@@ -446,7 +461,7 @@ def _micro_entries(con: duckdb.DuckDBPyConnection, f: Filters, year: int) -> lis
     if f.as_of is None:
         return []
     fy = f.with_year(year)
-    overdue = overdue_micro_suggestions(con, fy)
+    overdue = _overdue(con, fy)
     out: list[dict[str, object]] = []
     if not overdue.empty:
         g = (overdue.groupby(["district", "town", "town_code"], as_index=False, dropna=False)

@@ -58,6 +58,14 @@ search for digits shown, or for ``138****5678``, still works); a search is never
 (The alternative, refusing terms with digits, would still let three-digit probes reveal
 the hidden digits one by one.)
 
+**The user's rights** ride on the filters (:mod:`warehouse.filters`): the scope narrows
+every kind as the table above says (the scope's towns; the scope's districts for
+appraisals and the rollout plan; the lead deputy's town for formal suggestions, so one
+without a lead deputy of a known town is not shown to a scoped user); free text is in
+clear — and conditions and sorting then work on the clear text — only with
+``Filters.unmasked`` (leaders); and every function here refuses a filter without
+``records`` (:class:`warehouse.filters.RecordsNotAllowed`): the explorer is record-level.
+
 Paging happens here, on the server: :func:`record_count` and :func:`record_page` (at most
 :data:`MAX_PAGE` rows); :func:`record_batches` streams every matching row for an export in
 Arrow batches, never holding the whole result as one frame.
@@ -74,7 +82,9 @@ import duckdb
 import pandas as pd
 
 from etl.spec import ENUMS, KIND_BY_NAME, KINDS, NO_VALUES, YES_VALUES
-from warehouse.filters import Filters, where
+from dataclasses import replace as _replace
+
+from warehouse.filters import Filters, ensure_records, where
 from warehouse.privacy import mask_series, mask_text
 
 KIND_NAMES: tuple[str, ...] = tuple(k.name for k in KINDS)
@@ -293,6 +303,7 @@ def url_condition(kind: str, column: str, text: str) -> Condition:
 
 
 def _cond_sql(fld: Field, op: str, value: Any, name: str, p: dict[str, object]) -> str | None:
+    # ``fld.masked`` is the column's masking as the caller's filters have it (see _build).
     """One condition as SQL over ``b`` (None: sets no condition)."""
     if op not in OPS[fld.type]:
         raise ValueError(f"condition {op!r} does not apply to {fld.id} ({fld.type})")
@@ -347,7 +358,8 @@ def _cond_sql(fld: Field, op: str, value: Any, name: str, p: dict[str, object]) 
     return f"{col} = ${name}"
 
 
-def _conditions_sql(kind: str, conditions: Sequence[Condition], p: dict[str, object]) -> tuple[str, bool]:
+def _conditions_sql(kind: str, conditions: Sequence[Condition], p: dict[str, object],
+                    by_id: dict[str, Field] | None = None) -> tuple[str, bool]:
     """The conditions as one SQL fragment, and whether any works on masked text."""
     parts: list[str] = []
     masked = False
@@ -356,6 +368,7 @@ def _conditions_sql(kind: str, conditions: Sequence[Condition], p: dict[str, obj
             raise ValueError(f"a condition is (column, op, value): {cond!r}")
         column, op, value = cond
         fld = field(kind, str(column))
+        fld = by_id.get(fld.id, fld) if by_id else fld
         sql = _cond_sql(fld, str(op), value, f"c{i}", p)
         if sql:
             parts.append(f"({sql})")
@@ -372,11 +385,19 @@ def _enum_params(i: int, fld: Field, lang: str, p: dict[str, object]) -> tuple[s
     return f"CAST($ec{i} AS VARCHAR[])", f"CAST($el{i} AS VARCHAR[])"
 
 
+def _fields_for(f: Filters, kind: str) -> tuple[Field, ...]:
+    """The kind's columns, masked as the filters say: none masked for ``f.unmasked``."""
+    flds = fields(kind)
+    return tuple(_replace(fld, masked=False) for fld in flds) if f.unmasked else flds
+
+
 def _build(f: Filters, kind: str, conditions: Sequence[Condition], sort: Sort | None, lang: str,
            *, count: bool = False) -> tuple[str, dict[str, object], bool]:
     """The SQL, its parameters, and whether it needs the masking function."""
+    ensure_records(f)
     ks = _KIND_SQL[_kind(kind)]
-    flds = fields(kind)
+    flds = _fields_for(f, kind)
+    by_id = {fld.id: fld for fld in flds}
     scope_cols = [f"{ks.district} AS _s_district", f"{ks.year or 'NULL'} AS _s_year",
                   f"{ks.town or 'NULL'} AS _s_town", f"{ks.date or 'NULL'} AS _s_date",
                   "r._key AS _s_key", "r._file AS _s_file", "r._row AS _s_row"]
@@ -387,7 +408,7 @@ def _build(f: Filters, kind: str, conditions: Sequence[Condition], sort: Sort | 
     if ks.date and f.as_of is not None:
         scope_where += " AND (b._s_date IS NULL OR b._s_date <= $as_of)"
         p["as_of"] = f.as_of
-    cond_where, needs_mask = _conditions_sql(kind, conditions, p)
+    cond_where, needs_mask = _conditions_sql(kind, conditions, p, by_id)
     where_sql = f" WHERE {scope_where} AND {cond_where}"
     if count:
         return base + " SELECT count(*) FROM b" + where_sql, p, needs_mask
@@ -407,6 +428,7 @@ def _build(f: Filters, kind: str, conditions: Sequence[Condition], sort: Sort | 
 
     column, direction = sort or ks.default_sort
     fld = field(kind, column)
+    fld = by_id.get(fld.id, fld)
     if direction not in ("asc", "desc"):
         raise ValueError(f"sort direction is 'asc' or 'desc', not {direction!r}")
     key = f"b.{_q(fld.id)}"
@@ -434,7 +456,9 @@ def _ensure_mask_function(con: duckdb.DuckDBPyConnection) -> None:
         pass  # another session's cursor registered it in between
 
 
-def _mask(df: pd.DataFrame, kind: str) -> pd.DataFrame:
+def _mask(df: pd.DataFrame, kind: str, f: Filters) -> pd.DataFrame:
+    if f.unmasked:
+        return df
     for fld in fields(kind):
         if fld.masked and fld.id in df.columns:
             df[fld.id] = mask_series(df[fld.id])
@@ -464,7 +488,7 @@ def record_page(con: duckdb.DuckDBPyConnection, f: Filters, kind: str, condition
         _ensure_mask_function(con)
     p["limit"], p["offset"] = int(limit), int(offset)
     df = con.execute(sql + " LIMIT $limit OFFSET $offset", p).df()
-    return _mask(df, kind)
+    return _mask(df, kind, f)
 
 
 def record_batches(con: duckdb.DuckDBPyConnection, f: Filters, kind: str, conditions: Sequence[Condition] = (),
@@ -472,11 +496,17 @@ def record_batches(con: duckdb.DuckDBPyConnection, f: Filters, kind: str, condit
                    ) -> Iterator[pd.DataFrame]:
     """Every record the filters and conditions select, in the sort order, as frames of
     about ``batch_rows`` rows (streamed from DuckDB as Arrow batches), masked — for an
-    export of any size. Same columns and values as :func:`record_page`."""
+    export of any size. Same columns and values as :func:`record_page`. The filters are
+    checked when it is called (a presenter's call raises at once), not at the first batch."""
     sql, p, needs_mask = _build(f, kind, tuple(conditions or ()), sort, lang)
     if needs_mask:
         _ensure_mask_function(con)
+    return _batches(con, sql, p, kind, f, batch_rows)
+
+
+def _batches(con: duckdb.DuckDBPyConnection, sql: str, p: dict[str, object], kind: str, f: Filters,
+             batch_rows: int) -> Iterator[pd.DataFrame]:
     reader = con.sql(sql, params=p).to_arrow_reader(batch_rows)
     for batch in reader:
         if batch.num_rows:
-            yield _mask(batch.to_pandas(), kind)
+            yield _mask(batch.to_pandas(), kind, f)

@@ -42,6 +42,10 @@ What is counted (统计口径; the same rules are in ``ui/metric_defs/rollout.py
   month = (target − covered) ÷ months left.
 * The plan is a district's: a town filter narrows the town table, never the district's
   coverage, series or projection.
+* A user's **scope** (:mod:`warehouse.filters`) is different: the user may see only the
+  scope's towns, so coverage, series, projection and statuses are those of the scope's
+  towns ("X of the N towns you may see"), and — a district's plan judging all its towns —
+  there is no plan (no target, no phase bands; a town's status is judged as without a plan).
 """
 
 from __future__ import annotations
@@ -126,7 +130,8 @@ def evaluation_date(f: Filters) -> dt.date | None:
 
 
 def _district_scope(f: Filters) -> Filters:
-    """The plan is a district's: coverage is always counted over all its counted towns."""
+    """The plan is a district's: coverage is always counted over all its counted towns —
+    all those the user's scope may see (the scope stays on the filters)."""
     return replace(f, towns=())
 
 
@@ -186,10 +191,11 @@ def _towns_at(con: duckdb.DuckDBPyConnection, f: Filters, d: dt.date) -> pd.Data
 
 
 def _plans(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    """The plan rows of the district(s); none for a scoped user (the module docstring)."""
     return con.execute(
         "SELECT district, year, phase, target_towns FROM rollout_plan "
-        "WHERE $district IS NULL OR district = $district ORDER BY district, year",
-        {"district": f.district}).df()
+        "WHERE ($district IS NULL OR district = $district) AND $with_plan ORDER BY district, year",
+        {"district": f.district, "with_plan": f.scope is None}).df()
 
 
 def _target_row(plan: pd.DataFrame, year: int) -> pd.Series | None:
@@ -321,7 +327,7 @@ WITH t AS (
     SELECT district, count(*) AS towns FROM t GROUP BY district
 ), plan_b AS (
     SELECT district, make_date(min(year), 1, 1) AS lo, make_date(max(year), 12, 31) AS hi
-    FROM rollout_plan GROUP BY district
+    FROM rollout_plan WHERE $with_plan GROUP BY district
 ), site_b AS (
     SELECT s.district, min(least(s.started_on, s.built_on, s.accepted_on)) AS lo
     FROM practice_sites s JOIN t USING (district, town) GROUP BY s.district
@@ -355,7 +361,7 @@ SELECT p.district, p.month, p.actual,
 FROM pts p
 JOIN n USING (district)
 LEFT JOIN agg a USING (district, month)
-LEFT JOIN rollout_plan r ON r.district = p.district AND r.year = year(p.month)
+LEFT JOIN rollout_plan r ON r.district = p.district AND r.year = year(p.month) AND $with_plan
 ORDER BY p.district, p.month
 """
 
@@ -374,12 +380,13 @@ def coverage_series(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     town_where, p = where(_district_scope(f), year_col=None)
     stage = STAGE_AT.format(at="p.at")
     sql = _SERIES.format(town_where=town_where, rank=STAGE_RANK.format(stage=f"({stage})"))
-    df = con.execute(sql, {**p, "as_of": f.as_of}).df()
+    df = con.execute(sql, {**p, "as_of": f.as_of, "with_plan": f.scope is None}).df()
     df["month"] = pd.to_datetime(df["month"]).dt.date
     for c in ("covered", "built", "target", "towns"):
         df[c] = df[c].astype("Int64")
     df["phase"] = df["phase"].astype(object).where(df["phase"].notna(), None)
-    summary = rollout_summary(con, Filters(district=f.district, as_of=f.as_of)).set_index("district")
+    # The projection of the whole district — of the scope's towns for a scoped user.
+    summary = rollout_summary(con, replace(f, year=None, towns=())).set_index("district")
     last_actual = month_end(f.as_of)
     projected = []
     for district, month, towns in zip(df["district"], df["month"], df["towns"]):

@@ -22,6 +22,9 @@ What is counted (统计口径; the same rules are in ``ui/metric_defs/sites.py``
 * **Stars** by score: ★★★★★ ≥ 90, ★★★★ ≥ 80, ★★★ ≥ 70; below 70, or no score, none.
   **Rank** by score, highest first; equal scores share a rank; sites without a score are
   not ranked.
+* A user's scope (:mod:`warehouse.filters`) narrows everything to the scope's towns; a rank
+  is then among the sites the user may see. The lists of stations and sites are individual
+  records: refused to a role without records (``Filters.records`` False).
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
-from warehouse.filters import Filters, where
+from warehouse.filters import Filters, ensure_records, where
 from warehouse.queries.rollout import CHECKLIST, STAGE_AT, evaluation_date
 
 NETWORK_KINDS: tuple[str, ...] = ("HOME", "STATION", "POINT", "STUDIO", "PRACTICE_BASE", "PRACTICE_POINT")
@@ -99,6 +102,7 @@ def station_network_totals(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[s
 def upgraded_stations(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """The stations upgraded to practice points in the year (every year up to ``as_of``
     with no year): :data:`UPGRADED_COLUMNS`, in the order they were upgraded."""
+    ensure_records(f)
     town_where, p = where(f, "t", year_col=None)
     df = con.execute(
         f"""SELECT s.station_id, s.district, s.town, s.name, s.kind, s.opened_on, s.upgraded_on, s.theme
@@ -177,6 +181,7 @@ def practice_sites_assessed(con: duckdb.DuckDBPyConnection, f: Filters, towns: t
     ``towns`` (picked in a chart) shows only their sites, with the ranks of the whole
     scope (a site third of the district stays third); the town filter of ``f``, by
     contrast, ranks within its towns."""
+    ensure_records(f)
     return _sites(con, f, None, tuple(towns))
 
 
@@ -184,6 +189,7 @@ def sites_side_by_side(con: duckdb.DuckDBPyConnection, f: Filters, site_ids: tup
     """The chosen sites (of :func:`practice_sites_assessed`) in the order they were
     chosen, for a side-by-side comparison at an evaluation session (ranks are those of
     the whole ranking)."""
+    ensure_records(f)
     if not site_ids:
         return pd.DataFrame(columns=SITE_COLUMNS)
     df = _sites(con, f, tuple(site_ids))

@@ -18,7 +18,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from warehouse.filters import Filters, where
+from warehouse.filters import Filters, scope_where, where
 
 MIN_CONGRESS = 2
 MIN_REVIEW = 1
@@ -29,7 +29,7 @@ WITH t AS (
     WHERE counted AND {town_where}
 ), y AS (
     SELECT DISTINCT a.year FROM activities a JOIN t USING (district)
-    WHERE a.year IS NOT NULL AND {year_where}
+    WHERE a.year IS NOT NULL AND {year_where} AND {scope_where}
 ), counts AS (
     SELECT district, town, year,
         count(*) FILTER (WHERE kind IN ('TOWN_CONGRESS', 'STREET_COUNCIL')) AS congress,
@@ -55,8 +55,11 @@ def statutory_by_town(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFram
     review_ok, compliant, status (met / missed / pending), months_left."""
     town_where, p1 = where(f, year_col=None)
     year_where, p2 = where(f, "a", town_col=None, district_col=None)
-    sql = _BY_TOWN_YEAR.format(town_where=town_where, year_where=year_where)
-    df = con.execute(sql, {**p1, **p2}).df()
+    # The years listed are those with an activity of the district — of the scope's towns
+    # for a scoped user, so a year only another town has records of never appears.
+    scope_cond, p3 = scope_where(f, "a.town")
+    sql = _BY_TOWN_YEAR.format(town_where=town_where, year_where=year_where, scope_where=scope_cond)
+    df = con.execute(sql, {**p1, **p2, **p3}).df()
     df["congress_ok"] = df["congress"] >= MIN_CONGRESS
     df["review_ok"] = df["review"] >= MIN_REVIEW
     df["compliant"] = df["congress_ok"] & df["review_ok"]

@@ -26,17 +26,23 @@ What is counted (统计口径; each measure is also a metric id of ``ui/metrics.
   its measures count, with free text masked; its statutory, coverage and practice-site
   rows are those of the 三会制度, 全覆盖进度 and 阵地与观摩 pages' own queries, so a town's
   profile never disagrees with them.
+* A user's **scope** (:mod:`warehouse.filters`) narrows everything to the scope's towns: a
+  median and a rank are then among the towns the user may see, a district's total in the
+  comparison is the total of those towns, and a town outside the scope has no profile,
+  no list and no trend. The profile's lists are individual records: refused to a role
+  without records, their text in clear only for ``Filters.unmasked``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import duckdb
 import numpy as np
 import pandas as pd
 
-from warehouse.filters import Filters, where
+from warehouse.filters import Filters, ensure_records, scope_where, where
 from warehouse.privacy import mask_series
 from warehouse.queries import rollout, sites, statutory
 
@@ -155,7 +161,7 @@ def town_ranks(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     ``town``, ``measure``, ``value``, ``median`` (of the district's towns), ``rank`` (within
     the district), ``towns`` (how many towns were ranked on the measure). The town filter
     is ignored: a rank is always among the whole district."""
-    wide = town_measures(con, Filters(district=f.district, year=f.year, as_of=f.as_of))
+    wide = town_measures(con, replace(f, towns=()))  # the whole district — as far as the scope sees
     if wide.empty:
         return pd.DataFrame({"district": pd.Series(dtype="object"), "town": pd.Series(dtype="object"),
                              "measure": pd.Series(dtype="object"), "value": pd.Series(dtype="float64"),
@@ -208,15 +214,16 @@ def town_trend(con: duckdb.DuckDBPyConnection, f: Filters, town: str, years: int
     of each. Years before the district's first activity are left out. Long frame ``year``,
     ``measure``, ``value``, ``median``."""
     last = f.year or (f.as_of.year if f.as_of else None)
+    visible, sp = scope_where(f, "town")  # years of the scope's records only
     if last is None:
-        row = con.execute("SELECT max(year) FROM activities").fetchone()
+        row = con.execute(f"SELECT max(year) FROM activities WHERE {visible}", sp).fetchone()
         last = row[0] if row and row[0] else dt.date.today().year
-    row = con.execute("SELECT min(year) FROM activities WHERE $district IS NULL OR district = $district",
-                      {"district": f.district}).fetchone()
+    row = con.execute(f"SELECT min(year) FROM activities WHERE ($district IS NULL OR district = $district) "
+                      f"AND {visible}", {"district": f.district, **sp}).fetchone()
     first = max(last - years + 1, row[0] if row and row[0] else last)  # no zero years before the data
     frames = []
     for y in range(first, last + 1):
-        r = town_ranks(con, Filters(district=f.district, year=y, as_of=f.as_of))
+        r = town_ranks(con, replace(f, year=y, towns=()))
         r = r[r["town"] == town]
         frames.append(r.assign(year=y)[["year", "measure", "value", "median"]])
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["year", "measure", "value",
@@ -225,13 +232,15 @@ def town_trend(con: duckdb.DuckDBPyConnection, f: Filters, town: str, years: int
 
 
 def deputies_by_level(con: duckdb.DuckDBPyConnection, f: Filters, town: str) -> pd.DataFrame:
-    """The town's deputies by level: ``level``, ``deputies`` (levels in contract order)."""
+    """The town's deputies by level: ``level``, ``deputies`` (levels in contract order);
+    nothing for a town outside the user's scope."""
+    visible, sp = scope_where(f, "town")
     return con.execute(
-        """SELECT level, count(*) AS deputies FROM deputies
-        WHERE town = $town AND ($district IS NULL OR district = $district)
+        f"""SELECT level, count(*) AS deputies FROM deputies
+        WHERE town = $town AND ($district IS NULL OR district = $district) AND {visible}
         GROUP BY level ORDER BY CASE level WHEN 'NATIONAL' THEN 1 WHEN 'PROVINCE' THEN 2 WHEN 'CITY' THEN 3
             WHEN 'DISTRICT' THEN 4 WHEN 'TOWN' THEN 5 ELSE 6 END""",
-        {"town": town, "district": f.district}).df()
+        {"town": town, "district": f.district, **sp}).df()
 
 
 def district_comparison(con: duckdb.DuckDBPyConnection, f: Filters, districts: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -239,8 +248,9 @@ def district_comparison(con: duckdb.DuckDBPyConnection, f: Filters, districts: t
     (district, measure) with ``total`` (sum over its counted towns; for a rate, the
     rate over all its records), ``towns``, ``deputies``, ``per_town`` and
     ``per_100_deputies`` (counts only; NaN for rates and states). ``districts`` narrows
-    the list (default: every district)."""
-    wide = town_measures(con, Filters(year=f.year, as_of=f.as_of))
+    the list (default: every district). For a scoped user a district is the scope's
+    towns of it (and only the scope's districts are listed)."""
+    wide = town_measures(con, replace(f, district=None, towns=()))
     if districts:
         wide = wide[wide["district"].isin(districts)]
     if wide.empty:
@@ -265,19 +275,22 @@ def district_comparison(con: duckdb.DuckDBPyConnection, f: Filters, districts: t
 def _district_rates(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[tuple[str, str], float]:
     start, end = period(f)
     out: dict[tuple[str, str], float] = {}
+    vis_v, sp = scope_where(f, "v.town")
+    vis_m, _ = scope_where(f, "m.town")
     for district, rate in con.execute(
-            """SELECT v.district, CAST(count(*) FILTER (WHERE o.status = 'RESOLVED') AS DOUBLE) / count(*)
+            f"""SELECT v.district, CAST(count(*) FILTER (WHERE o.status = 'RESOLVED') AS DOUBLE) / count(*)
             FROM enterprise_opinions o JOIN enterprise_visits v USING (visit_id)
             JOIN towns t ON t.district = v.district AND t.town = v.town AND t.counted
-            WHERE v.date BETWEEN $start AND $end GROUP BY v.district""", {"start": start, "end": end}).fetchall():
+            WHERE v.date BETWEEN $start AND $end AND {vis_v} GROUP BY v.district""",
+            {"start": start, "end": end, **sp}).fetchall():
         out[(district, "opinion_resolution_rate")] = rate
     for district, rate in con.execute(
-            """SELECT m.district, CAST(count(*) FILTER (WHERE m.status = 'CLOSED') AS DOUBLE)
+            f"""SELECT m.district, CAST(count(*) FILTER (WHERE m.status = 'CLOSED') AS DOUBLE)
                 / nullif(count(*) FILTER (WHERE m.status IN ('ACCEPTED', 'ASSIGNED', 'IN_PROGRESS', 'REPLIED',
                                                              'CLOSED')), 0)
             FROM micro_suggestions m JOIN towns t ON t.district = m.district AND t.town = m.town AND t.counted
-            WHERE m.submitted_on BETWEEN $start AND $end GROUP BY m.district""",
-            {"start": start, "end": end}).fetchall():
+            WHERE m.submitted_on BETWEEN $start AND $end AND {vis_m} GROUP BY m.district""",
+            {"start": start, "end": end, **sp}).fetchall():
         out[(district, "micro_closing_rate")] = rate
     return out
 
@@ -301,7 +314,15 @@ STATUTORY_COLUMNS = ["year", "congress", "review", "deputy_voter", "congress_ok"
 # The town's row of the towns relation, counted only: a list never shows an uncounted
 # town's records, like every statistic.
 _TOWN = "JOIN towns t ON t.district = x.district AND t.town = x.town AND t.counted"
-_MINE = "x.town = $town AND ($district IS NULL OR x.district = $district)"
+_MINE = "x.town = $town AND ($district IS NULL OR x.district = $district) AND {visible}"
+
+
+def _mine(f: Filters, town: str, **params: object) -> tuple[str, dict[str, object]]:
+    """The condition of one town's records (a town outside the user's scope has none) and
+    its parameters; refuses a role without individual records."""
+    ensure_records(f)
+    visible, sp = scope_where(f, "x.town")
+    return _MINE.format(visible=visible), {"town": town, "district": f.district, **sp, **params}
 
 
 def _dates(col: pd.Series) -> pd.Series:
@@ -318,13 +339,14 @@ def town_stations(con: duckdb.DuckDBPyConnection, f: Filters, town: str) -> pd.D
     """The town's stations (阵地) the ``stations`` measure counts — opened by the period's
     end, or undated: :data:`STATION_COLUMNS`, by kind (家 站 点 室 …), then opening date."""
     _, end = period(f)
+    mine, p = _mine(f, town, end=end)
     df = con.execute(
         f"""SELECT x.station_id, x.name, x.kind, x.opened_on, x.upgraded_on, x.theme
         FROM stations x {_TOWN}
-        WHERE {_MINE} AND (x.opened_on IS NULL OR x.opened_on <= $end)
+        WHERE {mine} AND (x.opened_on IS NULL OR x.opened_on <= $end)
         ORDER BY CASE x.kind WHEN 'HOME' THEN 1 WHEN 'STATION' THEN 2 WHEN 'POINT' THEN 3 WHEN 'STUDIO' THEN 4
             WHEN 'PRACTICE_BASE' THEN 5 ELSE 6 END, x.opened_on NULLS LAST, x.station_id""",
-        {"town": town, "district": f.district, "end": end}).df()
+        p).df()
     for c in ("opened_on", "upgraded_on"):
         df[c] = _dates(df[c])
     return df[STATION_COLUMNS]
@@ -334,14 +356,15 @@ def town_activities(con: duckdb.DuckDBPyConnection, f: Filters, town: str, limit
     """The town's activities of the period, newest first (``limit`` rows; all with None):
     :data:`ACTIVITY_COLUMNS`, the topic masked."""
     start, end = period(f)
+    mine, p = _mine(f, town, start=start, end=end, limit=_limit(limit))
     df = con.execute(
         f"""SELECT x.activity_id, x.date, x.kind, x.venue, x.topic, x.participants, x.opinions
         FROM activities x {_TOWN}
-        WHERE {_MINE} AND x.date BETWEEN $start AND $end
-        ORDER BY x.date DESC, x.activity_id DESC NULLS LAST LIMIT $limit""",
-        {"town": town, "district": f.district, "start": start, "end": end, "limit": _limit(limit)}).df()
+        WHERE {mine} AND x.date BETWEEN $start AND $end
+        ORDER BY x.date DESC, x.activity_id DESC NULLS LAST LIMIT $limit""", p).df()
     df["date"] = _dates(df["date"])
-    df["topic"] = mask_series(df["topic"])
+    if not f.unmasked:
+        df["topic"] = mask_series(df["topic"])
     for c in ("participants", "opinions"):
         df[c] = df[c].astype("int64")
     return df[ACTIVITY_COLUMNS]
@@ -351,6 +374,7 @@ def town_visits(con: duckdb.DuckDBPyConnection, f: Filters, town: str, limit: in
     """The town's enterprise visits of the period, newest first: :data:`VISIT_COLUMNS`
     (``person_times`` = deputies of every level; ``opinions`` attached, ``resolved`` of them)."""
     start, end = period(f)
+    mine, p = _mine(f, town, start=start, end=end, limit=_limit(limit))
     df = con.execute(
         f"""SELECT x.visit_id, x.date, x.enterprise, x.industry,
             x.province_deputies + x.city_deputies + x.district_deputies + x.town_deputies AS person_times,
@@ -359,11 +383,11 @@ def town_visits(con: duckdb.DuckDBPyConnection, f: Filters, town: str, limit: in
             (SELECT count(*) FROM enterprise_opinions o WHERE o.visit_id = x.visit_id AND o.status = 'RESOLVED')
                 AS resolved
         FROM enterprise_visits x {_TOWN}
-        WHERE {_MINE} AND x.date BETWEEN $start AND $end
-        ORDER BY x.date DESC, x.visit_id DESC LIMIT $limit""",
-        {"town": town, "district": f.district, "start": start, "end": end, "limit": _limit(limit)}).df()
+        WHERE {mine} AND x.date BETWEEN $start AND $end
+        ORDER BY x.date DESC, x.visit_id DESC LIMIT $limit""", p).df()
     df["date"] = _dates(df["date"])
-    df["enterprise"] = mask_series(df["enterprise"])
+    if not f.unmasked:
+        df["enterprise"] = mask_series(df["enterprise"])
     for c in ("person_times", "opinions", "resolved"):
         df[c] = df[c].astype("int64")
     df["questionnaire"] = df["questionnaire"].astype("boolean")
@@ -375,15 +399,16 @@ def town_micro_suggestions(con: duckdb.DuckDBPyConnection, f: Filters, town: str
     """The town's micro-suggestions (码上办) submitted in the period, newest first:
     :data:`MICRO_COLUMNS`, the content masked."""
     start, end = period(f)
+    mine, p = _mine(f, town, start=start, end=end, limit=_limit(limit))
     df = con.execute(
         f"""SELECT x.suggestion_id, x.submitted_on, x.category, x.status, x.closed_on, x.outcome, x.content
         FROM micro_suggestions x {_TOWN}
-        WHERE {_MINE} AND x.submitted_on BETWEEN $start AND $end
-        ORDER BY x.submitted_on DESC, x.suggestion_id DESC LIMIT $limit""",
-        {"town": town, "district": f.district, "start": start, "end": end, "limit": _limit(limit)}).df()
+        WHERE {mine} AND x.submitted_on BETWEEN $start AND $end
+        ORDER BY x.submitted_on DESC, x.suggestion_id DESC LIMIT $limit""", p).df()
     for c in ("submitted_on", "closed_on"):
         df[c] = _dates(df[c])
-    df["content"] = mask_series(df["content"])
+    if not f.unmasked:
+        df["content"] = mask_series(df["content"])
     return df[MICRO_COLUMNS]
 
 
@@ -392,7 +417,7 @@ def town_statutory(con: duckdb.DuckDBPyConnection, f: Filters, town: str, years:
     (every year with data up to ``as_of`` with no year), newest first — the rows of
     :func:`warehouse.queries.statutory.statutory_by_town`, so both pages agree:
     :data:`STATUTORY_COLUMNS`."""
-    df = statutory.statutory_by_town(con, Filters(district=f.district, towns=(town,), as_of=f.as_of))
+    df = statutory.statutory_by_town(con, replace(f, year=None, towns=(town,)))
     last = f.year if f.year is not None else (f.as_of.year if f.as_of else None)
     if last is not None:
         df = df[(df["year"] <= last) & (df["year"] > last - years)]
@@ -403,12 +428,12 @@ def town_rollout(con: duckdb.DuckDBPyConnection, f: Filters, town: str) -> pd.Da
     """The town's row of :func:`warehouse.queries.rollout.rollout_by_town` (its best
     practice site on the year's evaluation date and its three-colour status, judged for
     the whole district); empty when the town is not counted or there is no date."""
-    return rollout.rollout_by_town(con, Filters(district=f.district, year=f.year, towns=(town,), as_of=f.as_of))
+    return rollout.rollout_by_town(con, replace(f, towns=(town,)))
 
 
 def town_sites(con: duckdb.DuckDBPyConnection, f: Filters, town: str) -> pd.DataFrame:
     """The town's practice sites as the 阵地与观摩 page lists them
     (:func:`warehouse.queries.sites.practice_sites_assessed`): started by the year's end,
     with their stage on the evaluation date; ``rank`` is among the whole district's sites."""
-    df = sites.practice_sites_assessed(con, Filters(district=f.district, year=f.year, as_of=f.as_of))
+    df = sites.practice_sites_assessed(con, replace(f, towns=()))
     return df[df["town"] == town].reset_index(drop=True)

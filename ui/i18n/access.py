@@ -1,0 +1,47 @@
+"""Labels of sign-in, roles and the administrator's page (accounts and audit log)."""
+
+LABELS: dict[str, tuple[str, str]] = {
+    "auth.sign_in": ("登录", "Sign in"),
+    "auth.identity": ("账号", "Account"),
+    "auth.password": ("密码", "Password"),
+    "auth.submit": ("登录", "Sign in"),
+    "auth.login_oidc": ("通过单位统一身份认证登录", "Sign in with the organisation's identity provider"),
+    "auth.logout": ("退出登录", "Sign out"),
+    "auth.signed_in": ("当前用户：{name}（{role}）", "Signed in: {name} ({role})"),
+    "auth.no_account": ("账号 {identity} 尚未开通本看板的使用权限，请联系管理员。",
+                        "The account {identity} has no access to this dashboard yet; ask the administrator."),
+    "auth.unavailable": ("登录服务暂时不可用，请稍后再试或联系管理员。",
+                         "Sign-in is unavailable right now; try again later or ask the administrator."),
+    "auth.refuse": ("数据仓库中已有正式数据，但尚未配置登录（账号或统一身份认证），看板暂停服务以保护个人信息。"
+                    "管理员可用 `python -m auth add 账号 --role admin` 添加账号，或在 `.streamlit/secrets.toml` 中配置 [auth]。",
+                    "The warehouse holds real data but no sign-in is configured (accounts or an identity provider), "
+                    "so the dashboard will not serve it. An administrator can add an account with "
+                    "`python -m auth add NAME --role admin`, or configure [auth] in `.streamlit/secrets.toml`."),
+    "auth.demo_mode": ("演示模式无需登录；导入正式数据前请先配置账号。",
+                       "Demo mode needs no sign-in; set up accounts before loading real data."),
+    "auth.denied": ("您的角色（{role}）无权使用“{page}”页面。", "Your role ({role}) may not use the page “{page}”."),
+    "auth.records_hidden": ("此部分为明细记录，您的角色不能查看。", "This part lists individual records, which your role may not see."),
+    "auth.out_of_scope": ("此部分涉及全区或其他镇街的数据，不在您的查看范围内。",
+                          "This part covers the whole district or other towns, outside what you may see."),
+    "nav.admin_accounts": ("系统管理", "Administration"),
+    "page.admin": ("账号与审计", "Accounts and audit"),
+    "adm.intro": ("账号用命令行管理（`python -m auth add|disable|enable|reset|role|list`）；这里可查看账号和审计日志。",
+                  "Accounts are managed on the command line (`python -m auth add|disable|enable|reset|role|list`); "
+                  "this page shows the accounts and the audit log."),
+    "adm.accounts": ("账号", "Accounts"),
+    "adm.audit": ("审计日志", "Audit log"),
+    "adm.event": ("事件类型", "Event"),
+    "adm.all_events": ("全部", "All"),
+    "adm.col.identity": ("账号", "Account"),
+    "adm.col.role": ("角色", "Role"),
+    "adm.col.towns": ("镇街", "Towns"),
+    "adm.col.district": ("区", "District"),
+    "adm.col.disabled": ("已停用", "Disabled"),
+    "adm.col.locked": ("已锁定", "Locked"),
+    "adm.col.at": ("时间（UTC）", "Time (UTC)"),
+    "adm.col.event": ("事件", "Event"),
+    "adm.col.page": ("页面", "Page"),
+    "adm.col.filters": ("筛选条件", "Filters"),
+    "adm.col.detail": ("详情", "Detail"),
+    "adm.none": ("尚无账号（演示模式）。", "No accounts yet (demo mode)."),
+}
