@@ -77,7 +77,7 @@ for entry in PAGES:
         hidden.append(page)
 if hidden:
     next(iter(pages.values())).extend(hidden)
-pg = st.navigation(pages)
+pg = st.navigation(pages, expanded=True)  # every page listed: the drill-down ones too
 name = names.get(pg._script_hash, "")
 frame.demo_banner(t("auth.demo_mode") if user.demo else "")
 frame.notices(filters.pop_notices())

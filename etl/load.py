@@ -29,6 +29,7 @@ import datetime as dt
 import fcntl
 import os
 import shutil
+import signal
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +45,7 @@ from warehouse.db import create_schema, db_path, last_good_path
 
 REFERENCE_TOWNS = Path(__file__).resolve().parent / "reference" / "towns.csv"
 FAIL_ENV = "OVERSIGHT_ETL_FAIL_AT"  # test hook: name of a stage at which to fail on purpose
+KILL_ENV = "OVERSIGHT_TEST_KILL_AT"  # test hook: name of a step at which the process SIGKILLs itself
 TOWN_SUFFIXES = ("街道办事处", "街道", "办事处", "镇", "乡")
 
 Progress = Callable[[float, str], None]
@@ -112,7 +114,15 @@ def _sheet_failures(f: FileReport) -> bool:
     return any("整张表未导入" in m for m in f.messages)
 
 
+def _kill_point(step: str) -> None:
+    """Crash-safety tests (``tests/test_crash_safety.py``) set ``$OVERSIGHT_TEST_KILL_AT`` to
+    a step name to die there as ``kill -9`` would; inert unless the variable is set."""
+    if os.environ.get(KILL_ENV) == step:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
 def _maybe_fail(stage: str, fail_at: str | None) -> None:
+    _kill_point(stage)
     target = fail_at or os.environ.get(FAIL_ENV)
     if target and target == stage:
         raise RuntimeError(f"injected failure at {stage}")
@@ -390,6 +400,7 @@ def load(paths: list[Path] | list[str], db: Path | str | None = None, *, dry_run
     with writer_lock(db):
         tmp = db.with_name(db.name + ".building")
         _remove(tmp)
+        _kill_point("locked")
         try:
             fresh = not db.exists()
             if not fresh:
@@ -399,6 +410,7 @@ def load(paths: list[Path] | list[str], db: Path | str | None = None, *, dry_run
                 wal = db.with_name(db.name + ".wal")
                 if wal.exists():
                     shutil.copyfile(wal, tmp.with_name(tmp.name + ".wal"))
+            _kill_point("copied")
             con = duckdb.connect(str(tmp))
             try:
                 _prepare(con)
@@ -411,6 +423,7 @@ def load(paths: list[Path] | list[str], db: Path | str | None = None, *, dry_run
                 reports = _apply(con, sources, load_id, origin, loaded_by, fail_at, progress)
                 _maybe_fail("before_commit", fail_at)
                 con.execute("COMMIT")
+                _kill_point("committed")
                 problems = verify(con)
                 if problems:
                     raise LoadFailed("数据校验未通过：" + "; ".join(problems))
@@ -418,6 +431,7 @@ def load(paths: list[Path] | list[str], db: Path | str | None = None, *, dry_run
                     "SELECT file, sheet, \"row\", kind, \"column\", value, reason FROM etl_rejects "
                     "WHERE load_id = $id", {"id": load_id}).df()
                 con.execute("CHECKPOINT")
+                _kill_point("checkpointed")
             finally:
                 con.close()
             report = LoadReport(db=db, load_id=load_id, files=reports, rejects=rejects,
@@ -428,6 +442,7 @@ def load(paths: list[Path] | list[str], db: Path | str | None = None, *, dry_run
             _maybe_fail("before_swap", fail_at)
             with open(tmp, "rb+") as fh:
                 os.fsync(fh.fileno())
+            _kill_point("synced")
             if not fresh:
                 prev = last_good_path(db)
                 link_tmp = prev.with_name(prev.name + ".new")
@@ -436,7 +451,9 @@ def load(paths: list[Path] | list[str], db: Path | str | None = None, *, dry_run
                     os.link(db, link_tmp)
                 except OSError:
                     shutil.copyfile(db, link_tmp)
+                _kill_point("prev_linked")
                 os.replace(link_tmp, prev)
+                _kill_point("prev_replaced")
                 # The old file's WAL (carried into the new file above) goes with the old
                 # file: left beside the new one it would not match it.
                 wal = db.with_name(db.name + ".wal")
@@ -446,7 +463,9 @@ def load(paths: list[Path] | list[str], db: Path | str | None = None, *, dry_run
                 else:
                     with contextlib.suppress(FileNotFoundError):
                         prev_wal.unlink()
+                _kill_point("wal_moved")
             os.replace(tmp, db)
+            _kill_point("swapped")
             _fsync_dir(db.parent)
             report.written = True
             return report

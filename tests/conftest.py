@@ -81,9 +81,6 @@ def _state_dir(_accounts_dir: Path, tmp_path_factory: pytest.TempPathFactory, mo
     d = tmp_path_factory.mktemp("st")
     shutil.copy2(_accounts_dir / "accounts.sqlite3", d / "accounts.sqlite3")
     monkeypatch.setenv("OVERSIGHT_STATE_DIR", str(d))
-    from auth import store
-
-    monkeypatch.setattr(store, "HASHER", fast_hasher())
     return d
 
 

@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 
 from etl import rejects
 from tests.apptest import assert_no_problem, export_xlsx_frame, open_app
-from tests.conftest import query, write_csv, write_xlsx
+from tests.conftest import TEST_LEADER, query, write_csv, write_xlsx
 
 PAGE = "views/data.py"
 OVERVIEW = "views/overview.py"
@@ -215,7 +215,7 @@ def test_history_lists_every_load_and_shows_the_rejects_of_a_past_one(
     assert hist["load_id"].tolist() == [3, 2, 1]
     newest = hist.iloc[0]
     assert (newest["file"], newest["origin"], newest["status"], newest["loaded_by"]) == \
-           ("活动.csv", "用户导入", "部分导入", "—")
+           ("活动.csv", "用户导入", "部分导入", TEST_LEADER)  # who: the signed-in account
     assert (newest["rows_read"], newest["rows_loaded"], newest["rows_new"], newest["rows_rejected"]) == (3, 2, 2, 1)
     assert len(newest["sha256"]) == 64
     assert hist.iloc[-1]["origin"] == "内置镇街名录"

@@ -13,6 +13,15 @@ from tests.apptest import sign_in
 from tests.test_queries_micro import CODE_DATE_TEXT, PHONE_ID_MASKED, XSS_TEXT, build_micro_warehouse
 from ui import i18n
 
+
+@pytest.fixture(autouse=True)
+def _as_analyst(monkeypatch):
+    """These pages' texts are checked as an analyst sees them: masked (a leader's are in clear)."""
+    from tests import apptest
+
+    monkeypatch.setattr(apptest, "DEFAULT_USER", apptest.ANALYST)
+
+
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = "views/micro.py"
 

@@ -32,12 +32,13 @@ from warehouse.filters import Filters
 log = logging.getLogger("oversight")
 USER_KEY = "_user"
 
-# Pages by role. Record-level pages (明细查询) are not the presenter's; data management and
-# accounts are the administrator's. A page missing here is refused to everyone.
+# Pages by role. Record-level pages (明细查询) are not the presenter's; accounts and the
+# audit log are the administrator's. A page missing here is refused to everyone.
 AGGREGATE_PAGES = ("overview", "present", "participation", "statutory", "enterprise", "micro", "formal",
                    "appraisal", "rollout", "sites", "town", "compare")
 ROLE_PAGES: dict[str, frozenset[str]] = {
-    "leader": frozenset(AGGREGATE_PAGES + ("explore",)),
+    # Leaders also see 数据管理: how fresh and complete the figures are is theirs to judge.
+    "leader": frozenset(AGGREGATE_PAGES + ("explore", "data")),
     "analyst": frozenset(AGGREGATE_PAGES + ("explore",)),
     "town": frozenset(AGGREGATE_PAGES + ("explore",)),
     "presenter": frozenset(AGGREGATE_PAGES),
