@@ -421,6 +421,19 @@ def test_a_damaged_warehouse_falls_back_to_the_last_good_copy_with_a_warning(
     assert not problems(at), problems(at)
 
 
+def test_a_missing_warehouse_beside_a_good_copy_falls_back_instead_of_building_the_demo(
+        tmp_path, monkeypatch, fixture_db):
+    # Deleted by hand, or lost to a disk fault: the real data's last good copy is shown
+    # (with the warning) — not a freshly built demo, which would open without sign-in.
+    db = _two_loads(tmp_path, fixture_db)
+    db.unlink()
+    at = _open_app(db, monkeypatch)
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("上一次完好的版本" in w.value for w in at.warning), _page_text(at)
+    assert not db.exists(), "the demo warehouse was built over the missing real one"
+    assert not any("演示数据" in i.value for i in at.info)
+
+
 def test_a_torn_write_ahead_log_beside_the_warehouse_is_ignored_and_the_live_data_shown(
         tmp_path, monkeypatch, fixture_db):
     # Random bytes in the .wal (a torn tail, as after a crash mid-write) are not a log

@@ -106,10 +106,13 @@ def ensure_warehouse(build_demo: Callable[[Path], object] | None = None) -> tupl
     """Make sure there is a warehouse to read. Returns its path and a warning key
     (``None`` normally; ``"fallback"`` when the last-known-good copy is used).
 
-    With no warehouse at all, ``build_demo(path)`` builds the demo warehouse first.
+    With no warehouse at all (no live file and no last-known-good copy), ``build_demo(path)``
+    builds the demo warehouse first.
     """
     live = db_path()
-    if not live.exists() and build_demo is not None:
+    # The demo only where there has never been a warehouse: a missing live file beside a
+    # last-known-good copy is a fault to fall back from (with the warning), not a fresh start.
+    if not live.exists() and not last_good_path(live).exists() and build_demo is not None:
         build_demo(live)
     reason = _can_open(live) if live.exists() else "missing"
     if reason is None:
