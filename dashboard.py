@@ -50,8 +50,16 @@ except Exception as e:  # noqa: BLE001 - shown in words, never as a traceback
 if warning == "fallback":
     st.warning(t("warn.fallback", time=data.modified_time(_path)), icon=":material/restore:")
 
+
+def _route_only() -> None:
+    """Before sign-in: the router learns the page asked for, so that a deep link
+    (``/town?town=…``) or a reload is still that page after signing in, not the overview."""
+    st.navigation([st.Page(ROOT / e.folder / f"{e.name}.py", title=t(f"page.{e.name}"), url_path=e.name,
+                           default=e.default) for e in PAGES], position="hidden")
+
+
 # Nobody sees data before the gate: sign-in, demo mode, or a refusal (ui/access.py).
-user = access.gate(data.get(common.is_demo))
+user = access.gate(data.get(common.is_demo), before_stop=_route_only)
 
 with st.sidebar:
     st.markdown(f"### {t('app.title')}")

@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import logging
 import os
 import shutil
 import signal
@@ -46,6 +47,7 @@ from warehouse.db import create_schema, db_path, last_good_path
 REFERENCE_TOWNS = Path(__file__).resolve().parent / "reference" / "towns.csv"
 FAIL_ENV = "OVERSIGHT_ETL_FAIL_AT"  # test hook: name of a stage at which to fail on purpose
 KILL_ENV = "OVERSIGHT_TEST_KILL_AT"  # test hook: name of a step at which the process SIGKILLs itself
+log = logging.getLogger("oversight.etl")
 TOWN_SUFFIXES = ("街道办事处", "街道", "办事处", "镇", "乡")
 
 Progress = Callable[[float, str], None]
@@ -380,6 +382,27 @@ def _remove(p: Path) -> None:
             q.unlink()
 
 
+def _fold_wal(db: Path) -> None:
+    """Write a write-ahead log left beside the live file (someone wrote to it directly and
+    did not close cleanly) into the file itself, so that the swap below never has to move
+    a file and its log as a pair (two names cannot be renamed at once). DuckDB's checkpoint
+    is itself crash-safe: the log stays until the file holds its changes. When the file is
+    in use (a reader has it open), the log is left and carried over by copying instead."""
+    wal = db.with_name(db.name + ".wal")
+    if not wal.exists():
+        return
+    try:
+        con = duckdb.connect(str(db))
+    except duckdb.Error as e:
+        log.warning("could not fold %s into %s (%s); carrying it over instead", wal.name, db.name, e)
+        return
+    try:
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    _kill_point("wal_folded")
+
+
 def _next_load_id(con: duckdb.DuckDBPyConnection) -> int:
     return int(con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM etl_loads").fetchone()[0])
 
@@ -404,6 +427,7 @@ def load(paths: list[Path] | list[str], db: Path | str | None = None, *, dry_run
         try:
             fresh = not db.exists()
             if not fresh:
+                _fold_wal(db)
                 shutil.copyfile(db, tmp)
                 # A write-ahead log beside the live file (someone wrote to it directly)
                 # holds committed changes: carry it over so the copy replays it.

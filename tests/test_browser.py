@@ -56,6 +56,7 @@ SHOTS = ROOT / "artifacts" / "screenshots"
 FILTERS = {"district": "清江浦区", "year": "2023"}
 SERVER_START_TIMEOUT = 60  # s, until /_stcore/health answers ok
 IDLE_TIMEOUT = 60  # s, until a page has finished running and rendering
+BROWSER_ACCOUNT = ("browser-leader", "correct horse battery")  # made by running_server(account=...)
 MAX_SHOT_HEIGHT = 12000  # px, cap for full-page screenshots
 
 pytestmark = pytest.mark.browser
@@ -128,13 +129,21 @@ class Server:
 
 
 @contextlib.contextmanager
-def running_server(db: Path, log: Path) -> Iterator[Server]:
+def running_server(db: Path, log: Path, account: tuple[str, str] | None = None) -> Iterator[Server]:
     """``streamlit run dashboard.py`` on a free loopback port with ``OVERSIGHT_DB=db``;
-    killed (its whole process group) on the way out, also on failure."""
+    killed (its whole process group) on the way out, also on failure.
+
+    Without ``account`` the state directory is empty (no accounts): the demo warehouse
+    opens in demo mode. With ``(identity, password)`` a leader account is made first with
+    the project's command line, as an administrator would before loading real data."""
     port = _free_port()
-    # An empty state directory (no accounts): the demo warehouse opens in demo mode.
     state = log.parent / f"{log.stem}-state"
     env = {**os.environ, "OVERSIGHT_DB": str(db), "OVERSIGHT_STATE_DIR": str(state), "PYTHONUNBUFFERED": "1"}
+    if account is not None:
+        made = subprocess.run([PY, "-m", "auth", "add", account[0], "--role", "leader", "--password-stdin"],
+                              cwd=ROOT, env=env, input=account[1] + "\n", capture_output=True, text=True,
+                              timeout=120)
+        assert made.returncode == 0, f"python -m auth add exited {made.returncode}:\n{made.stdout}\n{made.stderr}"
     cmd = [PY, "-m", "streamlit", "run", "dashboard.py",
            "--server.port", str(port), "--server.address", "127.0.0.1",
            "--server.headless", "true", "--server.fileWatcherType", "none",
@@ -231,8 +240,9 @@ def _ignored(text: str, url: str) -> bool:
 class Visit:
     """One browser page on the app, collecting console errors and uncaught exceptions."""
 
-    def __init__(self, context, server: Server):
+    def __init__(self, context, server: Server, account: tuple[str, str] | None = None):
         self.server = server
+        self.account = account
         self.page = context.new_page()
         self.errors: list[str] = []
         self.ignored: list[str] = []
@@ -250,6 +260,21 @@ class Visit:
         self.server.mark()
         self.ignored.clear()
         self.page.goto(url, wait_until="domcontentloaded", timeout=IDLE_TIMEOUT * 1000)
+        self.wait_idle()
+        self.sign_in_if_asked()
+
+    def sign_in_if_asked(self) -> None:
+        """With an account, answer the sign-in form when the page shows it (a new
+        session: a first visit or a reload)."""
+        if self.account is None:
+            return
+        form = self.page.locator('[data-testid="stForm"]').filter(has_text="密码")
+        if not form.count():
+            return
+        form.get_by_label("账号").fill(self.account[0])
+        form.get_by_label("密码").fill(self.account[1])
+        form.get_by_role("button", name="登录").click()
+        form.wait_for(state="detached", timeout=IDLE_TIMEOUT * 1000)
         self.wait_idle()
 
     def wait_idle(self) -> None:
@@ -367,10 +392,10 @@ class Visit:
 
 
 @contextlib.contextmanager
-def visit(chromium, server: Server, **context_args) -> Iterator[Visit]:
+def visit(chromium, server: Server, account: tuple[str, str] | None = None, **context_args) -> Iterator[Visit]:
     context = chromium.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", **context_args)
     try:
-        v = Visit(context, server)
+        v = Visit(context, server, account)
         yield v
         v.close()
     finally:
@@ -533,8 +558,9 @@ def test_new_load_shows_after_rerun(chromium, demo_db: Path, tmp_path: Path) -> 
     csv.parent.mkdir()
     csv.write_text(NEW_LOAD_CSV, encoding="utf-8")
 
-    with running_server(db, tmp_path / "server.log") as srv, \
-            visit(chromium, srv, viewport={"width": 1440, "height": 900}) as v:
+    # Real data ends demo mode: the app then needs an account (ui/access.py).
+    with running_server(db, tmp_path / "server.log", account=BROWSER_ACCOUNT) as srv, \
+            visit(chromium, srv, account=BROWSER_ACCOUNT, viewport={"width": 1440, "height": 900}) as v:
         # Front page first, like a user; a fresh server's deep link is the subject of
         # test_deep_link_on_fresh_server, not of this test.
         v.open(page_url(srv.base, DEFAULT_PAGE))
@@ -573,6 +599,7 @@ def test_new_load_shows_after_rerun(chromium, demo_db: Path, tmp_path: Path) -> 
         srv.mark()
         v.page.reload(wait_until="domcontentloaded")
         v.wait_idle()
+        v.sign_in_if_asked()
         after_reload = _review_count(v, NEW_LOAD_TOWN)
         assert after_reload == before + 1, (
             f"after a reload (new session), {NEW_LOAD_TOWN} shows {after_reload} 工作评议会, expected {before} + 1")
@@ -599,6 +626,26 @@ COMPARE = next((p for p in PAGES if p.url_path == "compare"), None)
 TOWN = next((p for p in PAGES if p.url_path == "town"), None)
 PRESENT = next((p for p in PAGES if p.url_path == "present"), None)
 DATA = next((p for p in PAGES if p.url_path == "data"), None)
+
+
+def test_deep_link_survives_sign_in(chromium, demo_db: Path, tmp_path: Path) -> None:
+    """With accounts configured, a shared link to a town's profile for 2022 asks for the
+    sign-in first and then shows that town and year, not the overview."""
+    town = "柳树湾街道"
+    with running_server(demo_db, tmp_path / "signin.log", account=BROWSER_ACCOUNT) as srv, \
+            visit(chromium, srv, viewport={"width": 1440, "height": 900}) as v:
+        v.open(page_url(srv.base, TOWN, town=town, year="2022"))
+        form = v.page.locator('[data-testid="stForm"]').filter(has_text="密码")
+        assert form.count() == 1, f"no sign-in form on a link with accounts configured:\n{v.main_text()}"
+        assert town not in v.main_text(), "the town's profile showed before the sign-in"
+        v.account = BROWSER_ACCOUNT
+        v.sign_in_if_asked()
+        assert urllib.parse.urlparse(v.page.url).path.rstrip("/").endswith("/town"), v.page.url
+        params = urllib.parse.parse_qs(urllib.parse.urlparse(v.page.url).query)
+        assert params.get("town") == [town] and params.get("year") == ["2022"], v.page.url
+        text = v.main_text(4000)
+        assert "镇街画像" in text and town in text and "2022" in text, text
+        v.assert_clean("town profile after signing in from a deep link")
 
 
 def _click_first_bar(v: Visit) -> None:
@@ -701,8 +748,9 @@ def test_upload_through_the_page_shows_the_new_figure(chromium, demo_db: Path, t
         ["BROWSER-UP-1", "工作评议会", "清江浦区", UPLOAD_TOWN, "2023-12-21", 5, 20],
         ["BROWSER-UP-2", "工作评议会", "清江浦区", UPLOAD_TOWN, "2023-13-01", 5, 20],
     ]})
-    with running_server(db, tmp_path / "server.log") as srv, \
-            visit(chromium, srv, viewport={"width": 1440, "height": 900}) as v:
+    # Real data ends demo mode: the app then needs an account (ui/access.py).
+    with running_server(db, tmp_path / "server.log", account=BROWSER_ACCOUNT) as srv, \
+            visit(chromium, srv, account=BROWSER_ACCOUNT, viewport={"width": 1440, "height": 900}) as v:
         v.open(page_url(srv.base, DEFAULT_PAGE))
         before = _as_int(_metric(v, "工作评议会"))
         assert before is not None, f"no 工作评议会 KPI on the overview:\n{v.main_text()}"

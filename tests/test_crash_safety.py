@@ -320,16 +320,11 @@ DIRECT_WRITE = ("import duckdb, os, sys; con = duckdb.connect(sys.argv[1]); "
                 "os._exit(0)")  # exits without checkpointing: the change is only in the .wal
 
 
-# Known defect (found by this test, not yet fixed): the file and its .wal are two names and
-# cannot be renamed together. Killed after .prev is replaced but before the old .wal is moved
-# beside it, the last-known-good copy lacks its log; killed after the .wal is moved but before
-# the swap, the live file is read without it. Either way the directly written change is
-# silently missing. strict: these fail loudly once the swap handles the pair.
-WAL_PAIR_DEFECT = pytest.mark.xfail(strict=True, reason="a live .wal and its file are not swapped as a pair")
-
-
-@pytest.mark.parametrize("step", [pytest.param(s, marks=WAL_PAIR_DEFECT) if s in ("prev_replaced", "wal_moved")
-                                  else s for s in STEPS_BEFORE_SWAP + STEPS_AFTER_SWAP])
+# Found by this test and fixed: the file and its .wal are two names and cannot be renamed
+# together, so a kill between moving one and the other lost the directly written change.
+# The loader now first folds the log into the live file (a DuckDB checkpoint, crash-safe by
+# itself; kill point "wal_folded"), so the swap handles a single file.
+@pytest.mark.parametrize("step", ["wal_folded"] + STEPS_BEFORE_SWAP + STEPS_AFTER_SWAP)
 def test_a_load_killed_at_a_named_step_keeps_the_changes_in_a_live_write_ahead_log(crash_env, step):
     src = crash_env["base"] / "walsrc" / "oversight.duckdb"
     if not src.exists():
@@ -346,7 +341,39 @@ def test_a_load_killed_at_a_named_step_keeps_the_changes_in_a_live_write_ahead_l
     done = crash_env["loader"].run(db, crash_env["input"], env={KILL_ENV: step})
     assert done["killed"], done
     state = _check_after_kill(db, before, after)
-    assert state == ("before" if step in STEPS_BEFORE_SWAP else "after")
+    assert state == ("after" if step in STEPS_AFTER_SWAP else "before")
+    shutil.rmtree(db.parent)
+    shutil.rmtree(ref.parent)
+
+
+HOLD_OPEN = ("import duckdb, sys, time; con = duckdb.connect(sys.argv[1], read_only=True); "
+             "con.execute('SELECT count(*) FROM enterprise_visits').fetchone(); print('open', flush=True); "
+             "time.sleep(120)")
+
+
+def test_a_live_write_ahead_log_is_carried_over_when_a_reader_holds_the_file(crash_env):
+    """While a reader (the dashboard) has the live file open the log cannot be folded in
+    first; the load still succeeds, keeps the directly written change, and leaves the
+    last-known-good copy with its log."""
+    db = crash_env["base"] / "walheld" / "oversight.duckdb"
+    db.parent.mkdir()
+    shutil.copyfile(crash_env["before_db"], db)
+    subprocess.run([sys.executable, "-c", DIRECT_WRITE, str(db)], check=True, timeout=60)
+    wal = db.with_name(db.name + ".wal")
+    assert wal.exists()
+    ref = _fresh(crash_env, "walheld-ref", db)
+    assert crash_env["loader"].run(ref, crash_env["input"])["code"] == 0
+    after = fingerprint(ref)
+    reader = subprocess.Popen([sys.executable, "-c", HOLD_OPEN, str(db)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert reader.stdout.readline().strip() == "open"
+        done = crash_env["loader"].run(db, crash_env["input"])
+        assert done["code"] == 0, done
+        assert wal.exists() is False, "the old log was left beside the new file"
+    finally:
+        reader.kill()
+        reader.wait(timeout=10)
+    assert fingerprint(db) == after
     shutil.rmtree(db.parent)
     shutil.rmtree(ref.parent)
 

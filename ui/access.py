@@ -18,9 +18,9 @@ and record permission on the :class:`~warehouse.filters.Filters` every query tak
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
-from typing import Any
+from typing import Any, NoReturn
 
 import streamlit as st
 
@@ -66,43 +66,50 @@ def mode(is_demo: bool) -> str:
     return "demo" if is_demo else "refuse"
 
 
-def gate(is_demo: bool) -> User:
-    """The signed-in user, or the sign-in screen (or the refusal) and ``st.stop()``."""
+def gate(is_demo: bool, before_stop: Callable[[], None] | None = None) -> User:
+    """The signed-in user, or the sign-in screen (or the refusal) and ``st.stop()``;
+    ``before_stop`` runs just before that stop (the router's page registration)."""
+
+    def stop() -> NoReturn:
+        if before_stop is not None:
+            before_stop()
+        st.stop()
+
     how = mode(is_demo)
     if how == "demo":
         st.session_state[USER_KEY] = DEMO_USER
         return DEMO_USER
     if how == "refuse":
         st.error(t("auth.refuse"), icon=":material/lock:")
-        st.stop()
+        stop()
     user = current_user()
     if user is not None and not user.demo:
         return user
     st.session_state.pop(USER_KEY, None)
     if how == "oidc":
-        return _oidc()
-    return _form()
+        return _oidc(stop)
+    return _form(stop)
 
 
-def _oidc() -> User:
+def _oidc(stop: Callable[[], NoReturn]) -> User:
     identity = oidc.current_identity()
     if identity is None:
         st.title(t("app.title"))
         st.button(t("auth.login_oidc"), type="primary", icon=":material/login:", on_click=st.login,
                   args=(None if oidc.provider() == "default" else oidc.provider(),))
-        st.stop()
+        stop()
     user = store.lookup(identity)
     if user is None:
         audit.record("sign_in_failed", identity, {"reason": "no_account", "via": "oidc"})
         st.error(t("auth.no_account", identity=identity), icon=":material/no_accounts:")
         st.button(t("auth.logout"), on_click=st.logout)
-        st.stop()
+        stop()
     audit.record("sign_in", identity, {"via": "oidc", "role": user.role})
     st.session_state[USER_KEY] = user
     return user
 
 
-def _form() -> User:
+def _form(stop: Callable[[], NoReturn]) -> User:
     st.title(t("app.title"))
     with st.form("auth_form", border=True, width=420):
         st.subheader(t("auth.sign_in"))
@@ -121,7 +128,7 @@ def _form() -> User:
             st.session_state.pop("auth_password", None)
             st.session_state[USER_KEY] = user
             st.rerun()
-    st.stop()
+    stop()
 
 
 def sign_out() -> None:

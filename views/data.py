@@ -184,6 +184,10 @@ def _confirm(batch: dict) -> None:
         return
     st.info(t("dm.rep.ready", new=new, changed=changed, same=same, rejected=report.rows_rejected),
             icon=":material/info:")
+    user = access.current_user()
+    if user is not None and user.demo:
+        # Real data ends demo mode: without an account nobody can open the app afterwards.
+        st.warning(t("dm.demo_lock"), icon=":material/lock:")
     if st.button(t("dm.confirm"), type="primary", icon=":material/upload:", key="dm_confirm"):
         _load(batch)
 

@@ -63,6 +63,11 @@ LABELS: dict[str, tuple[str, str]] = {
                      "On confirmation: {new} new rows and {changed} changed rows are loaded ({same} identical rows "
                      "stay as they are); the {rejected} rejected rows are not loaded."),
     "dm.confirm": ("确认导入", "Confirm the load"),
+    "dm.demo_lock": ("当前为演示模式：导入正式数据后，看板将要求登录，未配置账号时暂停服务以保护个人信息。"
+                     "请先建立账号（命令行 `python -m auth add`，见用户手册）。",
+                     "Demo mode: once real data is loaded the dashboard requires sign-in, and without any account "
+                     "it stops serving to protect personal data. Create an account first (`python -m auth add`, "
+                     "see the user guide)."),
     "dm.load.running": ("正在导入… {kind}", "Loading… {kind}"),
     "dm.load.failed": ("导入未完成，数据未改变。{reason}", "The load did not complete; nothing was changed. {reason}"),
     "dm.load.file": ("读取 {read} 行，导入 {load} 行（新增 {new}、更新 {changed}、与现有数据相同 {same}），拒绝 {rejected} 行",
