@@ -4,6 +4,7 @@
     python -m etl check PATH... [--db FILE]    validate only, write nothing
     python -m etl demo [--db FILE] [--out DIR] write the demo input files and load them
     python -m etl template FILE.xlsx           write the empty Excel template
+    python -m etl scale --rows N --out DIR     write a synthetic national dataset (Parquet)
 
 Exit codes: 0 every row loaded; 1 some rows rejected (the good rows are loaded);
 2 nothing could be loaded (unreadable file, unknown format, bad usage).
@@ -110,6 +111,35 @@ def _audit(report, paths: list[str], db: str | None) -> None:
                                         "rows_rejected": report.rows_rejected})
 
 
+def _count(text: str) -> int:
+    """A whole number, also written as 1e6 or 1_000_000."""
+    try:
+        value = float(text.replace("_", "")) if "e" in text.lower() else int(text.replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"不是整数 · not a whole number: {text}") from None
+    if value != int(value) or value < 1:
+        raise argparse.ArgumentTypeError(f"应为正整数 · must be a positive whole number: {text}")
+    return int(value)
+
+
+def _run_scale(args) -> int:
+    from etl.scale import DISTRICTS, TOWNS, format_summary, generate
+
+    def step(kind: str, rows: int, seconds: float) -> None:
+        if sys.stderr.isatty():
+            sys.stderr.write(f"\r  {kind:<20} {rows:>14,} 行 rows {seconds:7.1f} 秒 s\n")
+            sys.stderr.flush()
+
+    try:
+        result = generate(args.rows, Path(args.out), districts=args.districts or DISTRICTS,
+                          towns=args.towns or TOWNS, seed=args.seed, progress=step)
+    except ValueError as e:
+        print(f"无法生成 · cannot generate: {e}", file=sys.stderr)
+        return 2
+    print(format_summary(result))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _Parser(prog="python -m etl", description="人大履职看板 数据导入")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -124,6 +154,16 @@ def main(argv: list[str] | None = None) -> int:
     p_demo.add_argument("--out", help="演示数据文件的输出文件夹")
     p_tpl = sub.add_parser("template", help="生成空白导入模板（.xlsx）")
     p_tpl.add_argument("file")
+    p_scale = sub.add_parser("scale", help="生成模拟全国数据（Parquet），用于规模测试 · synthetic national dataset")
+    p_scale.add_argument("--rows", required=True, type=_count,
+                         help="活动行数 N（如 1000000 或 1e6），其他记录类型按比例生成 · activity rows")
+    p_scale.add_argument("--out", required=True, help="输出文件夹 · output folder")
+    p_scale.add_argument("--districts", type=_count, default=None, help="区数（默认 2800） · districts")
+    p_scale.add_argument("--towns", type=_count, default=None, help="镇街数（默认 40000） · towns")
+    p_scale.add_argument("--seed", type=int, default=0, help="随机种子（默认 0） · seed")
+    p_lake = sub.add_parser("export-lake", help="把数据仓库导出为按年度、区分区的 Parquet 数据湖")
+    p_lake.add_argument("dir")
+    p_lake.add_argument("--db")
     args = parser.parse_args(argv)
 
     if args.command in ("load", "check"):
@@ -140,6 +180,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"演示数据文件已写入：{out}")
         print(format_report(report))
         return report.exit_code
+    if args.command == "scale":
+        return _run_scale(args)
     if args.command == "template":
         from etl.template import write_template
         path = Path(args.file)
@@ -149,7 +191,26 @@ def main(argv: list[str] | None = None) -> int:
         write_template(path)
         print(f"导入模板已写入：{path}")
         return 0
+    if args.command == "export-lake":
+        return _export_lake(Path(args.dir), db_path(args.db))
     return 2  # pragma: no cover
+
+
+def _export_lake(out: Path, db: Path) -> int:
+    from warehouse.lake import export_lake
+
+    if not db.exists():
+        print(f"找不到数据仓库：{db}", file=sys.stderr)
+        return 2
+    try:
+        report = export_lake(db, out)
+    except (FileExistsError, OSError) as e:
+        print(f"导出失败：{e}", file=sys.stderr)
+        return 2
+    rows = sum(report.relations.values())
+    print(f"数据湖已写入：{report.out}（{len(report.relations)} 张表，{rows:,} 行，{report.files} 个文件，"
+          f"{report.bytes / 1e6:.1f} MB，{report.seconds:.1f} 秒）")
+    return 0
 
 
 if __name__ == "__main__":

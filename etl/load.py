@@ -172,17 +172,30 @@ def _build_lookups(con: duckdb.DuckDBPyConnection) -> None:
     trows = [(d, a, next(iter(ts))) for (d, a), ts in town_rows.items() if len(ts) == 1]
     con.execute("CREATE OR REPLACE TEMP TABLE _district_lookup (alias VARCHAR, district VARCHAR)")
     con.execute("CREATE OR REPLACE TEMP TABLE _town_lookup (district VARCHAR, alias VARCHAR, town VARCHAR)")
+    # Inserted as Arrow tables: executemany costs ~1 ms a row (71 s for the ~120,000 aliases
+    # of 40,000 towns), a registered table a fraction of a second.
     if district_rows:
-        con.executemany("INSERT INTO _district_lookup VALUES (?, ?)", list(district_rows.items()))
+        _insert_rows(con, "_district_lookup", ["alias", "district"], list(district_rows.items()))
     if trows:
-        con.executemany("INSERT INTO _town_lookup VALUES (?, ?, ?)", trows)
+        _insert_rows(con, "_town_lookup", ["district", "alias", "town"], trows)
+
+
+def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], rows: list[tuple]) -> None:
+    """Insert Python rows (text columns) into a table in one statement."""
+    arrow = pa.table({c: pa.array([r[i] for r in rows], type=pa.string()) for i, c in enumerate(columns)})
+    name = f"_rows_{table.strip('_')}"
+    con.register(name, arrow)
+    try:
+        con.execute(f"INSERT INTO {table} SELECT * FROM {name}")
+    finally:
+        con.unregister(name)
 
 
 def _prepare(con: duckdb.DuckDBPyConnection) -> None:
     for m in macros_sql():
         con.execute(m)
     con.execute("CREATE OR REPLACE TEMP TABLE _enum_lookup (enum VARCHAR, alias VARCHAR, code VARCHAR)")
-    con.executemany("INSERT INTO _enum_lookup VALUES (?, ?, ?)", enum_lookup_rows())
+    _insert_rows(con, "_enum_lookup", ["enum", "alias", "code"], list(enum_lookup_rows()))
 
 
 # --------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need (Python packages; Debian's chromium, CJK fonts, LibreOffice
 # Impress and poppler for the browser and pack tests, when root or sudo is available) and
-# runs every test with pytest.
+# runs every test with pytest; in CI also the benchmark's quick mode.
 # Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,4 +25,9 @@ need=()
 command -v soffice >/dev/null || need+=(libreoffice-impress-nogui)
 command -v pdftoppm >/dev/null || need+=(poppler-utils)
 [ ${#need[@]} -eq 0 ] || install --no-install-recommends "${need[@]}"
-exec .venv/bin/python -m pytest "$@"
+.venv/bin/python -m pytest "$@"
+# In CI (or with BENCH=1): the benchmark's quick mode (10^6 rows), which fails when a ratio
+# is more than 2x worse than bench/results/baseline-quick.json (issue 10).
+if [ "${CI:-}" = true ] || [ "${BENCH:-}" = 1 ]; then
+  .venv/bin/python -m bench.run --quick --check bench/results/baseline-quick.json
+fi

@@ -31,8 +31,14 @@ EXPLORE_PAGE = "views/explore.py"
 
 
 def plain(text: str) -> str:
-    """Data shown inside Markdown (a chip) stays literal."""
+    """Data shown inside Markdown (st.markdown, a caption, an alert, a label) stays literal."""
     return re.sub(r"([\\`*_~\[\]<>#|$])", r"\\\1", text)
+
+
+def badge_text(text: str) -> str:
+    """Data shown in ``st.badge`` stays literal: :func:`plain` but for the brackets, which
+    ``st.badge`` escapes itself (escaped twice, a bracket would be live again: a link)."""
+    return re.sub(r"([\\`*_~<>#|$])", r"\\\1", text)
 
 
 def town_params(f: Filters, town: str, district: str | None = None) -> dict[str, str]:
@@ -109,7 +115,7 @@ class Selection:
             st.markdown(t("drill.selected"))
             for dim, code in active:
                 shown = fmt(dim, code) if fmt else code
-                st.badge(plain(f"{labels.get(dim, dim)}：{shown}"), color="red", icon=":material/filter_alt:")
+                st.badge(badge_text(f"{labels.get(dim, dim)}：{shown}"), color="red", icon=":material/filter_alt:")
             st.button(t("drill.clear"), key=f"{self.prefix}_clear", icon=":material/close:", on_click=self.clear)
         towns = self.get("town")
         if len(towns) == 1:

@@ -15,6 +15,7 @@ from dataclasses import replace
 import streamlit as st
 
 from ui import data
+from ui.drill import plain
 from ui.i18n import t
 from warehouse.filters import Filters
 from warehouse.queries import common
@@ -42,7 +43,7 @@ def _from_url(districts: list[str], years: list[int], default_district: str, def
     elif district.lower() in ("all", "全部"):
         st.session_state["f_district"] = ALL
     else:
-        _notice(t("filter.bad_value", name=t("filter.district"), value=district, fallback=default_district))
+        _notice(t("filter.bad_value", name=t("filter.district"), value=plain(district), fallback=default_district))
         st.session_state["f_district"] = default_district
     year = qp.get("year")
     if year is None:
@@ -56,7 +57,7 @@ def _from_url(districts: list[str], years: list[int], default_district: str, def
             st.session_state["f_year"] = y
         else:
             fallback = t("word.year_suffix", year=default_year) if default_year else t("word.all_years")
-            _notice(t("filter.bad_value", name=t("filter.year"), value=year, fallback=fallback))
+            _notice(t("filter.bad_value", name=t("filter.year"), value=plain(year), fallback=fallback))
             st.session_state["f_year"] = default_year
     st.session_state["_url_towns"] = qp.get_all("town")
 
@@ -126,7 +127,7 @@ def sidebar(base: Filters | None = None) -> Filters:
         if url_towns is not None:
             bad = [x for x in url_towns if x not in town_options]
             for x in bad:
-                _notice(t("filter.bad_town", value=x))
+                _notice(t("filter.bad_town", value=plain(x)))
             st.session_state["f_towns"] = [x for x in url_towns if x in town_options]
         else:
             st.session_state["f_towns"] = [x for x in st.session_state.get("f_towns", []) if x in town_options]

@@ -24,6 +24,8 @@ from warehouse.queries import towns
 
 DEFAULT_MEASURE = "activities"
 DIST_COLUMNS = 5  # panels per row of the districts' chart
+DEFAULT_DISTRICTS = 6  # districts compared by default when there are more
+MAX_DISTRICTS = 30  # at most this many side by side
 
 
 def _period(f: Filters) -> str:
@@ -276,9 +278,15 @@ def _districts_table(order: list[str], table: pd.DataFrame, fc: Filters) -> None
 
 with frame.guard("compare.districts"):
     several = len(all_districts) > 2
-    n_chosen = len(st.session_state.get("cmp_districts", all_districts)) if several else len(all_districts)
+    # A city or a province has many districts: by default the filter's district and a few
+    # others (every one would be thousands of panels and queries); the user picks more.
+    default = all_districts if len(all_districts) <= DEFAULT_DISTRICTS else (
+        [d for d in all_districts if d == f.district]
+        + [d for d in all_districts if d != f.district])[:DEFAULT_DISTRICTS]
+    n_chosen = len(st.session_state.get("cmp_districts", default)) if several else len(all_districts)
     st.subheader(t("cmp.dist.title2") if n_chosen == 2 else t("cmp.dist.title"))
-    chosen = st.multiselect(t("cmp.dist.choose"), all_districts, default=all_districts, key="cmp_districts",
+    chosen = st.multiselect(t("cmp.dist.choose"), all_districts, default=default, key="cmp_districts",
+                            max_selections=MAX_DISTRICTS,
                             placeholder=t("cmp.dist.choose.placeholder")) if several else list(all_districts)
     if not chosen:
         st.info(t("cmp.dist.none"))

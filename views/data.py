@@ -20,6 +20,7 @@ import streamlit as st
 from etl import dictionary, rejects, spec
 from etl.load import LoadFailed, LoadReport
 from ui import access, data, export, frame
+from ui.drill import plain
 from ui.i18n import lang, t
 from ui.metrics import METRICS
 from warehouse.db import db_path
@@ -90,13 +91,13 @@ def _show_files(report: LoadReport, before: bool) -> None:
     for fr in report.files:
         with st.container(border=True):
             if fr.refused:
-                st.markdown(f":material/block: **{fr.file}**")
-                st.error(t("dm.rep.refused", reason=fr.refused))
+                st.markdown(f":material/block: **{plain(fr.file)}**")
+                st.error(t("dm.rep.refused", reason=plain(fr.refused)))
                 continue
             icon = ":material/check_circle:" if fr.rows_rejected == 0 else ":material/warning:"
-            st.markdown(f"{icon} **{fr.file}** — {_file_line(fr, before)}")
+            st.markdown(f"{icon} **{plain(fr.file)}** — {_file_line(fr, before)}")
             for m in fr.messages:
-                st.caption(t("dm.rep.note", note=m))
+                st.caption(t("dm.rep.note", note=plain(m)))
             if before and fr.sha256:
                 seen = data.get(freshness.loads_of_file, None, fr.sha256)
                 if not seen.empty:
@@ -116,7 +117,7 @@ def _rejects_downloads(report: LoadReport, uploads: list[tuple[str, bytes]], key
             if name not in bad:
                 continue
             st.download_button(
-                t("dm.rep.download_rejects", file=name),
+                t("dm.rep.download_rejects", file=plain(name)),
                 data=lambda name=name, content=content: rejects.rejects_workbook(name, content, report.rejects),
                 file_name=rejects.rejects_file_name(name), mime=rejects.XLSX_MIME, on_click="ignore",
                 icon=":material/download:", key=f"dm_rejects_{key}_{i}")

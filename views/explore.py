@@ -16,7 +16,7 @@ import streamlit as st
 
 from etl.spec import ENUMS, KINDS
 from ui import data, export, frame
-from ui.drill import plain
+from ui.drill import badge_text, plain
 from ui.i18n import enum, lang, t
 from warehouse.queries import records
 
@@ -70,7 +70,7 @@ if url_kind is not None and (url_kind != st.session_state.get("_ex_url_kind") or
         st.session_state["ex_kind"] = url_kind
     elif is_new:
         fallback = st.session_state.get("ex_kind", DEFAULT_KIND)
-        st.warning(t("ex.bad_kind", value=url_kind, fallback=KIND_LABELS[fallback]), icon=":material/link_off:")
+        st.warning(t("ex.bad_kind", value=plain(url_kind), fallback=KIND_LABELS[fallback]), icon=":material/link_off:")
 if st.session_state.get("ex_kind") not in records.KIND_NAMES:
     st.session_state["ex_kind"] = DEFAULT_KIND
 kind: str = st.selectbox(t("ex.kind"), records.KIND_NAMES, key="ex_kind", format_func=KIND_LABELS.get,
@@ -125,9 +125,9 @@ def _url_conditions() -> list[records.Condition]:
                 out.append(records.url_condition(kind, column, value))
             except ValueError:
                 if column in LABEL:
-                    st.warning(t("ex.bad_value", column=LABEL[column], value=value), icon=":material/link_off:")
+                    st.warning(t("ex.bad_value", column=LABEL[column], value=plain(value)), icon=":material/link_off:")
                 else:
-                    st.warning(t("ex.bad_column", column=column, kind=kind_label), icon=":material/link_off:")
+                    st.warning(t("ex.bad_column", column=plain(column), kind=kind_label), icon=":material/link_off:")
                 good = [v for v in st.query_params.get_all(key) if v != value]
                 if good:
                     st.query_params[key] = good
@@ -210,7 +210,7 @@ with frame.guard("explore.conditions"):
         with st.container(horizontal=True, vertical_alignment="center", key="ex_url_chips"):
             st.markdown(t("ex.url.title"))
             for cond in from_url:
-                st.badge(plain(_in_words(cond)), color="red", icon=":material/link:")
+                st.badge(badge_text(_in_words(cond)), color="red", icon=":material/link:")
             st.button(t("ex.url.clear"), key="ex_url_clear", icon=":material/close:", on_click=_drop_url_conditions)
     conditions += from_url
     with st.expander(t("ex.filters.title"), expanded=True, icon=":material/filter_alt:"):

@@ -17,6 +17,7 @@ import streamlit as st
 import reports
 from reports import pack
 from ui import access, data, frame, slides
+from ui.drill import plain
 from ui.i18n import t
 
 # Presentation look: no sidebar or toolbar, wide content, large type that scales from a
@@ -53,7 +54,7 @@ def _slide_from_url() -> int:
         n = 0
     if 1 <= n <= total:
         return n
-    st.warning(t("pr.bad_slide", value=raw), icon=":material/link_off:")
+    st.warning(t("pr.bad_slide", value=plain(raw)), icon=":material/link_off:")
     return 1
 
 
@@ -87,16 +88,16 @@ def _kpi_row(kpis: list[pack.Kpi]) -> None:
 with st.container(key="pr_slide"), frame.guard("present.slide"):
     if slide.key == "title":
         with st.container(key="pr_title"):
-            st.title(slide.title)
-            st.markdown(slide.message)
-            st.markdown(deck.stamp)
+            st.title(plain(slide.title))
+            st.markdown(plain(slide.message))
+            st.markdown(plain(deck.stamp))
         st.subheader(t("pr.summary"))
         for sec in deck.summary:
-            st.markdown(f"**{sec.title}**　{sec.text}")
+            st.markdown(f"**{plain(sec.title)}**　{plain(sec.text)}")
     else:
-        st.title(slide.title)
+        st.title(plain(slide.title))
         with st.container(key="pr_message"):
-            st.markdown(slide.message)
+            st.markdown(plain(slide.message))
         if slide.kpis:
             _kpi_row(slide.kpis)
         if slide.chart is not None and slide.table is not None:
@@ -109,12 +110,12 @@ with st.container(key="pr_slide"), frame.guard("present.slide"):
         if slide.table is not None:
             with right:
                 rows = slide.table.rows[:slide.table.max_rows_on_slide]
-                st.markdown(f"**{slide.table.title}**")
+                st.markdown(f"**{plain(slide.table.title)}**")
                 st.dataframe(pd.DataFrame(rows, columns=slide.table.columns), hide_index=True, width="stretch")
                 more = len(slide.table.rows) - len(rows)
                 if more > 0:
                     st.caption(t("pr.more_rows", n=more))
-    st.caption(deck.stamp)
+    st.caption(plain(deck.stamp))
 
 nav = st.container(horizontal=True, vertical_alignment="center", key="pr_nav")
 with nav:

@@ -150,9 +150,9 @@ def _network() -> None:
 
 def _card(r) -> None:
     with st.container(border=True):
-        st.markdown(f"**{r.name}**")
-        st.markdown(f"{r.town} {_stage(r.stage)}")
-        theme = r.theme if isinstance(r.theme, str) and r.theme else t("si.card.no_theme")
+        st.markdown(f"**{drill.plain(r.name)}**")
+        st.markdown(f"{drill.plain(r.town)} {_stage(r.stage)}")
+        theme = drill.plain(r.theme) if isinstance(r.theme, str) and r.theme else t("si.card.no_theme")
         st.markdown(f"{t('si.card.theme')}**{theme}**")
         st.markdown(_checklist_badges(r))
         score = t("si.card.score", score=_score(r.score), stars=_stars(r.stars)) if not pd.isna(r.score) \
@@ -235,9 +235,9 @@ def _compare(sites: pd.DataFrame) -> None:
     chosen = data.get(si.sites_side_by_side, f, tuple(picked))
     for col, r in zip(st.columns(len(chosen)), chosen.itertuples()):
         with col, st.container(border=True):
-            st.markdown(f"#### {r.name}")
-            st.markdown(f"{r.town} {_stage(r.stage)}")
-            theme = r.theme if isinstance(r.theme, str) and r.theme else t("si.card.no_theme")
+            st.markdown(f"#### {drill.plain(r.name)}")
+            st.markdown(f"{drill.plain(r.town)} {_stage(r.stage)}")
+            theme = drill.plain(r.theme) if isinstance(r.theme, str) and r.theme else t("si.card.no_theme")
             st.markdown(f"{t('si.card.theme')}**{theme}**")
             st.metric(t("si.col.score"), _score(r.score), delta=_stars(r.stars) if r.stars else None,
                       delta_color="off", delta_arrow="off", help=definition("site_score"))

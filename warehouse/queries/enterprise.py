@@ -48,7 +48,7 @@ RESOLVED = "RESOLVED"
 LEVELS: tuple[str, ...] = ("province_deputies", "city_deputies", "district_deputies", "town_deputies")
 FUNNEL_STEPS: tuple[str, ...] = ("visits", "questionnaires", "opinions", "assigned", "resolved")
 NOT_GIVEN = "NOT_GIVEN"  # a blank industry (未填写)
-TEXT_COLUMNS = ["content"]
+TEXT_COLUMNS = ["content", "enterprise"]  # masked unless f.unmasked (the town profile masks both too)
 
 # The counted towns in scope (t), their visits in scope (v) and the opinions of those
 # visits (o). ``{town_where}`` / ``{visit_where}`` are fragments from
@@ -235,7 +235,7 @@ def opinion_list(con: duckdb.DuckDBPyConnection, f: Filters, category: str | Ite
                  search: str | None = None) -> pd.DataFrame:
     """The opinions in scope, newest visit first: opinion_id, date (of the visit), district,
     town, enterprise, industry (None when blank), source, category, status, resolved_on,
-    content (**masked**: phone and ID numbers hidden).
+    content (enterprise and content **masked**: phone and ID numbers hidden).
 
     Each narrowing argument takes one value or several (a chart selection): category,
     status and source codes, town names, industries (:data:`NOT_GIVEN` for a blank one).

@@ -24,8 +24,8 @@ Counting rule (统计口径, also in ``ui/metric_defs/formal.py`` and the data d
 * **Results** A/B/C/D: the share is of the suggestions that have a result.
 * **Deputy satisfaction** = (满意 + 基本满意) ÷ suggestions with feedback; ``None`` when none
   has feedback yet (never 0%).
-* Titles are residents' and deputies' words: every list masks phone and ID numbers
-  (:func:`warehouse.privacy.mask_series`).
+* Titles are residents' and deputies' words: every list masks phone and ID numbers in
+  them and in the lead deputy's name (:func:`warehouse.privacy.mask_series`).
 
 Every function binds its values as parameters and returns plain Python / pandas objects;
 nothing here imports Streamlit.
@@ -259,8 +259,9 @@ def _listing(con: duckdb.DuckDBPyConnection, f: Filters, sessions: tuple[str, ..
     """
     df = con.execute(sql, {**p, "departments": list(departments), "results": list(results),
                            "statuses": list(statuses), "feedback": list(feedback)}).df()
-    if not f.unmasked:
+    if not f.unmasked:  # the lead deputy's name is person-level text too (as in the record explorer)
         df["title"] = mask_series(df["title"])
+        df["deputy"] = mask_series(df["deputy"])
     return df
 
 
@@ -269,7 +270,7 @@ def key_supervised_list(con: duckdb.DuckDBPyConnection, f: Filters, sessions: tu
                         statuses: tuple[str, ...] = (), feedback: tuple[str, ...] = ()) -> pd.DataFrame:
     """重点督办 suggestions of the chosen sessions, by assignment date then id. Columns of
     every list: suggestion_id, session, title (masked), department, deputy (the lead
-    deputy's name, else the id), assigned_on, due_3m (the 3-month limit), replied_on,
+    deputy's name, else the id; masked), assigned_on, due_3m (the 3-month limit), replied_on,
     reply_status, days_overdue (days past the 3-month limit at the cut-off, for unanswered
     overdue ones; else NA), result, feedback, key_supervised.
 

@@ -28,15 +28,19 @@ WITH t AS (
     SELECT district, town, town_type, town_code FROM towns
     WHERE counted AND {town_where}
 ), y AS (
-    SELECT DISTINCT a.year FROM activities a JOIN t USING (district)
-    WHERE a.year IS NOT NULL AND {year_where} AND {scope_where}
+    -- A semi-join: joining t on the district alone would repeat each activity once per town.
+    SELECT DISTINCT a.year FROM activities a
+    WHERE a.district IN (SELECT district FROM t)
+        AND a.year IS NOT NULL AND {year_where} AND {scope_where}
 ), counts AS (
-    SELECT district, town, year,
+    -- Only the towns and years listed (not the whole country's activities).
+    SELECT a.district, a.town, a.year,
         count(*) FILTER (WHERE kind IN ('TOWN_CONGRESS', 'STREET_COUNCIL')) AS congress,
         count(*) FILTER (WHERE kind = 'WORK_REVIEW') AS review,
         count(*) FILTER (WHERE kind = 'DEPUTY_VOTER') AS deputy_voter
-    FROM activities
+    FROM activities a SEMI JOIN t ON a.district = t.district AND a.town = t.town
     WHERE kind IN ('TOWN_CONGRESS', 'STREET_COUNCIL', 'WORK_REVIEW', 'DEPUTY_VOTER')
+        AND a.year IN (SELECT year FROM y)
     GROUP BY ALL
 )
 SELECT t.district, t.town, t.town_type, y.year,
