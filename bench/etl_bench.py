@@ -23,6 +23,7 @@ from pathlib import Path
 
 import duckdb
 
+from etl.normalize import lit
 from etl.spec import KIND_BY_NAME
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -89,7 +90,9 @@ def bare_ingest(path: Path, work: Path) -> float:
 def csv_copy(parquet: Path, csv: Path) -> Path:
     con = duckdb.connect()
     try:
-        con.execute(f"COPY (SELECT * FROM read_parquet($p)) TO '{csv}' (HEADER, DELIMITER ',')", {"p": str(parquet)})
+        # COPY's target cannot be a parameter: the path goes in as a quoted literal.
+        con.execute(f"COPY (SELECT * FROM read_parquet($p)) TO {lit(str(csv))} (HEADER, DELIMITER ',')",
+                    {"p": str(parquet)})
     finally:
         con.close()
     return csv

@@ -21,6 +21,13 @@ What it does:
      the next slide) and time the rerun until idle again;
    * click a link of the sidebar navigation and time that rerun too.
 
+   Between steps a session pauses as a reader would (``--think``, mean 10 s, each pause
+   0.5–1.5 × that): 50 sessions then make about three page opens or reruns a second
+   together — a busy evaluation afternoon, not a denial-of-service. With ``--think 1``
+   the 50 Chromium contexts alone saturate a 2-core machine (load average above 30,
+   the server at 19 % of one core): every session then times out in the browser, which
+   says nothing about the app.
+
    After every idle page the session looks for Streamlit exception boxes, the app's
    "this part cannot be shown" warning (``ui.frame.guard``), "Traceback" on the page and
    uncaught page errors. A session **fails** on any of those or on a step that does not
@@ -541,7 +548,7 @@ class Session:
         """Wait until idle; the in-page time (ms) when idleness began."""
         arg = {"runs": mark["runs"] if mark else None, "effect": effect, "stable": STABLE_MS}
         try:
-            handle = await self.page.wait_for_function(IDLE_JS, arg=arg, polling=100,
+            handle = await self.page.wait_for_function(IDLE_JS, arg=arg, polling=250,
                                                        timeout=self.opts.timeout * 1000)
         except Exception as e:  # noqa: BLE001
             if "Timeout" in type(e).__name__ or "Timeout" in str(e)[:200]:
@@ -679,7 +686,7 @@ class Session:
             return
         try:
             self.context = await self.browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai",
-                                                          viewport=VIEWPORT)
+                                                          viewport=VIEWPORT, reduced_motion="reduce")
             self.context.set_default_timeout(self.opts.timeout * 1000)
             await self.context.add_init_script(OBSERVER_JS)
             await self._new_page()
@@ -898,7 +905,9 @@ def parse_args(argv: list[str] | None = None) -> tuple[argparse.Namespace, Optio
     ap.add_argument("--stagger", type=float, default=None,
                     help="seconds between session starts (default: the sessions start within the first quarter "
                          "of the cycle, at most 2 s apart)")
-    ap.add_argument("--think", type=float, default=1.0, help="mean pause of a session between steps, seconds (1)")
+    ap.add_argument("--think", type=float, default=10.0,
+                    help="mean pause of a session between steps, seconds (10: a person reading the page; "
+                         "each pause is drawn from 0.5-1.5 x this)")
     ap.add_argument("--settle", type=float, default=10,
                     help="seconds after a cycle's sessions closed before its memory is read (10)")
     ap.add_argument("--browsers", type=int, default=None,
