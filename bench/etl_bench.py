@@ -143,7 +143,7 @@ def run(scale_dir: Path, work: Path, xlsx_rows: int = 100_000) -> dict[str, obje
                           "rows_per_s": rows / ours["seconds"], "peak_rss_mib": ours["peak_rss_mib"]}
         for q in db.parent.glob(db.name + "*"):
             q.unlink()
-    xlsx = work / "活动-100k.xlsx"
+    xlsx = work / f"活动-{xlsx_rows}.xlsx"
     if not xlsx.exists():
         xlsx_copy(parquet, xlsx, xlsx_rows)
     db = work / "etl-xlsx.duckdb"

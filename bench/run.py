@@ -96,10 +96,22 @@ def bench_size(n: int, args: argparse.Namespace) -> dict:
     from warehouse.queries import common
 
     res: dict = {"rows": n}
+    phases: dict[str, float] = {}  # wall seconds of each step of the harness
+    res["phase_s"] = phases
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        phases[name] = round(now - clock, 1)
+        clock = now
+
     DATA.mkdir(parents=True, exist_ok=True)
     scale_dir, gen_s = scale_data(n)
     res["generate_s"] = gen_s
+    lap("generate")
     db, load = warehouse(n, scale_dir)
+    lap("load")
     if load is None:
         load = json.loads((DATA / f"wh-{n}.done").read_text(encoding="utf-8"))
     res["etl_full_load"] = {k: load[k] for k in ("seconds", "peak_rss_mib", "code")}
@@ -109,6 +121,7 @@ def bench_size(n: int, args: argparse.Namespace) -> dict:
     pages = [p.name for p in PAGES if p.name not in ("admin",)]
     print(f"[{_label(n)}] pages through AppTest …", flush=True)
     runs = page_runs(db, pages, params, warm_runs=args.warm)
+    lap("pages")
     res["pages"] = {}
     con = duckdb.connect(str(db), read_only=True)
     try:
@@ -118,6 +131,7 @@ def bench_size(n: int, args: argparse.Namespace) -> dict:
             res["pages"][r.page] = {
                 "server_cold_ms": r.cold_s * 1000, "server_warm_p50_ms": percentile(r.warm_s, .5) * 1000,
                 "server_warm_p95_ms": percentile(r.warm_s, .95) * 1000, "problems": r.problems, **qs}
+        lap("query_sets")
         if n <= args.pandas_max:
             print(f"[{_label(n)}] pandas …", flush=True)
             as_of = common.data_as_of(con.cursor(), Filters(district=params["district"]))
@@ -125,18 +139,21 @@ def bench_size(n: int, args: argparse.Namespace) -> dict:
             frames = pandas_impl.load_frames(con)
             res["pandas"] = pandas_impl.compare(con, frames, f, args.repeats)
             del frames
+            lap("pandas")
     finally:
         con.close()
     if n == args.etl_size:
         from bench import etl_bench
 
         print(f"[{_label(n)}] ETL against bare DuckDB and pandas …", flush=True)
-        res["etl"] = etl_bench.run(scale_dir, DATA / f"etl-{n}")
+        res["etl"] = etl_bench.run(scale_dir, DATA / f"etl-{n}", xlsx_rows=args.xlsx_rows)
+        lap("etl")
     if args.browser:
         from bench import browser
 
         print(f"[{_label(n)}] pages in Chromium …", flush=True)
         res["browser"] = browser.run(db, pages, params)
+        lap("browser")
     return res
 
 
@@ -160,6 +177,7 @@ def print_tables(results: dict) -> None:
         gen = f"{r['generate_s']:.1f} s" if r.get("generate_s") else "cached"
         print(f"generate: {gen}; etl load (all kinds): {load['seconds']:.1f} s, peak RSS "
               f"{load['peak_rss_mib']:,.0f} MiB; warehouse {r['warehouse_mib']:,.0f} MiB")
+        print("harness steps (s): " + ", ".join(f"{k} {v:g}" for k, v in r.get("phase_s", {}).items()))
         print("| page | calls | SQL | ours p50 / p95 ms | raw p50 / p95 ms | ours/raw p95 | server cold ms | warm p50 / p95 ms |")
         print("|---|---:|---:|---:|---:|---:|---:|---:|")
         for page, p in r["pages"].items():
@@ -230,12 +248,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--warm", type=int, default=5, help="warm reruns of each page")
     ap.add_argument("--etl-size", type=_size, default=None, help="the size at which the ETL is compared (10^7)")
     ap.add_argument("--pandas-max", type=_size, default=10 ** 7)
+    ap.add_argument("--xlsx-rows", type=_size, default=100_000,
+                    help="rows of the workbook of the xlsx comparison (100,000; --quick: 20,000)")
     ap.add_argument("--browser", action="store_true", help="cold loads in Chromium and bytes per page")
     ap.add_argument("--check", type=Path, help="baseline JSON: exit 1 when a ratio is over 2× worse")
     ap.add_argument("--out", type=Path, help="result file (default bench/results/<time>.json)")
     args = ap.parse_args(argv)
     if args.quick:
-        args.sizes, args.repeats, args.warm = "1e6", min(args.repeats, 5), min(args.warm, 2)
+        args.sizes, args.repeats, args.warm = "1e6", min(args.repeats, 3), min(args.warm, 2)
+        args.xlsx_rows = min(args.xlsx_rows, 20_000)
     sizes = [_size(s) for s in args.sizes.split(",")]
     if args.etl_size is None:
         args.etl_size = 10 ** 7 if 10 ** 7 in sizes else sizes[0]

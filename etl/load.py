@@ -235,7 +235,9 @@ def _apply_kind(con: duckdb.DuckDBPyConnection, kind: Kind, raw: pa.Table, load_
         f"arg_min(s.label || '第' || _row || '行', {_SEQ}) AS first_loc, "
         f"array_to_string(list_slice(list(s.label || '第' || _row || '行' ORDER BY {_SEQ}), 1, 6), '、') "
         "|| CASE WHEN count(*) > 6 THEN '等' || count(*) || '处' ELSE '' END AS locs "
-        "FROM stg JOIN _src_info s USING (_src) WHERE _reason IS NULL GROUP BY _key HAVING count(*) > 1"
+        "FROM stg JOIN _src_info s USING (_src) WHERE _reason IS NULL AND _key IN "
+        # the keys seen twice, found first: the locations are then built for those only
+        "(SELECT _key FROM stg WHERE _reason IS NULL GROUP BY _key HAVING count(*) > 1) GROUP BY _key"
     )
     key_value = f"regexp_replace(replace(stg._key, {lit(SEP)}, ' / '), '^(id|auto) / ', '')"
     con.execute(

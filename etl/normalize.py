@@ -39,11 +39,13 @@ def lit(s: str) -> str:
     return "'" + s.replace("'", "''") + "'"
 
 
+_FOLD = str.maketrans(_FULLWIDTH, _HALFWIDTH)  # built once: maketrans costs ~10 µs a call
+
+
 def fold_text(s: str) -> str:
     """The Python twin of the SQL ``etl_key`` macro: full-width -> half-width, no white
     space, lower case. Lookup tables are built with it."""
-    out = s.translate(str.maketrans(_FULLWIDTH, _HALFWIDTH))
-    return "".join(out.split()).lower()
+    return "".join(s.translate(_FOLD).split()).lower()
 
 
 def macros_sql() -> list[str]:
@@ -62,13 +64,17 @@ def macros_sql() -> list[str]:
         # Lookup form: folded, no white space, lower case.
         r"CREATE OR REPLACE TEMP MACRO etl_key(s) AS lower(regexp_replace(etl_fold(s), '\s', '', 'g'))",
         # A whole number's text: no separators, no trailing unit.
-        "CREATE OR REPLACE TEMP MACRO etl_num(s) AS "
-        f"regexp_replace(regexp_replace(etl_fold(s), '[,，\\s]', '', 'g'), '({units})$', '')",
+        # (Plain digits, by far the most common cell, skip the folding.)
+        "CREATE OR REPLACE TEMP MACRO etl_num(s) AS CASE WHEN regexp_full_match(s, '[0-9]+') THEN s ELSE "
+        f"regexp_replace(regexp_replace(etl_fold(s), '[,，\\s]', '', 'g'), '({units})$', '') END",
         # Date text without a trailing time of day.
         "CREATE OR REPLACE TEMP MACRO etl_datetext(s) AS "
         r"regexp_replace(etl_fold(s), '[ T]+\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$', '')",
         # Every accepted date spelling; NULL when none matches or the date does not exist.
+        # (ISO dates, by far the most common, are cast directly: the same date, or NULL when
+        # it does not exist, as the general branch below gives.)
         "CREATE OR REPLACE TEMP MACRO etl_date(s) AS CASE "
+        r"WHEN regexp_full_match(s, '\d{4}-\d{2}-\d{2}') THEN try_cast(s AS DATE) "
         r"WHEN regexp_full_match(etl_datetext(s), '(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?') THEN "
         r"try(make_date(CAST(regexp_extract(etl_datetext(s), '^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})', 1) AS BIGINT), "
         r"CAST(regexp_extract(etl_datetext(s), '^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})', 2) AS BIGINT), "

@@ -142,6 +142,26 @@ def cell_text(v: object) -> str | None:
     return str(v)
 
 
+def row_texts(row: list[object]) -> list[str | None]:
+    """:func:`cell_text` of every cell of a row, with a fast path for the common cells
+    (text and empty): a 100,000-row sheet has over a million cells."""
+    out: list[str | None] = []
+    append = out.append
+    for v in row:
+        tv = type(v)
+        if tv is str:
+            append(v if v and not v.isspace() else None)
+        elif v is None:
+            append(None)
+        elif tv is float and v == v:
+            append(str(int(v)) if v.is_integer() else repr(v))
+        elif tv is dt.datetime and not (v.hour or v.minute or v.second or v.microsecond):
+            append(v.date().isoformat())
+        else:
+            append(cell_text(v))
+    return out
+
+
 def _is_blank(row: list[str | None]) -> bool:
     return all(c is None or not c.strip() for c in row)
 
@@ -393,7 +413,7 @@ def _read_workbook(src: SourceFile, data: bytes) -> None:
         except Exception as e:
             src.messages.append(f"工作表「{name}」无法读取，已跳过（{type(e).__name__}）")
             continue
-        grid = [[cell_text(v) for v in row] for row in rows]
+        grid = [row_texts(row) for row in rows]
         sheet = grid_to_sheet(kind, grid, name)
         if isinstance(sheet, str):
             src.messages.append(f"工作表「{name}」：{sheet}，整张表未导入")
