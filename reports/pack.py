@@ -156,7 +156,8 @@ def build_deck(con: duckdb.DuckDBPyConnection, f: Filters) -> Deck:
     """The storyline for the filter's district and year (both required)."""
     if f.district is None or f.year is None:
         raise ValueError("a pack is of one district and one year")
-    sections = {s.key: s for s in summ.summary_sections(con, f)}
+    computed = summ.summary_sections(con, f)
+    sections = {s.key: s for s in computed}
     kpis = overview.headline_kpis(con, f).set_index("kpi")
     same = not f.year_over
     slides = [
@@ -175,7 +176,7 @@ def build_deck(con: duckdb.DuckDBPyConnection, f: Filters) -> Deck:
         defs = "\n".join(k.definition for k in s.kpis if k.definition)
         parts = [p for p in (sec.text if sec else "", ("统计口径：\n" + defs) if defs else "") if p]
         s.notes = "\n\n".join(parts)
-    slides[0].notes = summ.summary_text(con, f)
+    slides[0].notes = summ.sections_text(computed)  # the summary once, not computed again
     return Deck(f.district, f.year, f.as_of, filters_text(f), slides, list(sections.values()))
 
 

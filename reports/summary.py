@@ -123,10 +123,12 @@ def summary_sections(con: duckdb.DuckDBPyConnection, f: Filters) -> list[Section
 
 def summary_text(con: duckdb.DuckDBPyConnection, f: Filters, titles: bool = True) -> str:
     """The whole summary as text: one paragraph per section (with its title in 【】)."""
-    parts = []
-    for s in summary_sections(con, f):
-        parts.append(f"【{s.title}】{s.text}" if titles else s.text)
-    return "\n\n".join(parts)
+    return sections_text(summary_sections(con, f), titles)
+
+
+def sections_text(sections: list[Section], titles: bool = True) -> str:
+    """:func:`summary_text` of sections already computed."""
+    return "\n\n".join(f"【{s.title}】{s.text}" if titles else s.text for s in sections)
 
 
 # --------------------------------------------------------------------------------------
