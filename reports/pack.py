@@ -25,6 +25,7 @@ import pandas as pd
 from etl.spec import enum_label
 from reports import summary as summ
 from warehouse.filters import Filters
+from warehouse.memo import memo
 from warehouse.queries import appraisal, enterprise, formal, micro, overview, participation, rollout, statutory
 
 STORYLINE = ("title", "headline", "participation", "statutory", "enterprise", "micro", "suggestions", "rollout",
@@ -156,6 +157,7 @@ def build_deck(con: duckdb.DuckDBPyConnection, f: Filters) -> Deck:
     """The storyline for the filter's district and year (both required)."""
     if f.district is None or f.year is None:
         raise ValueError("a pack is of one district and one year")
+    con = memo(con)  # the slides and the summary share many questions: each answered once
     computed = summ.summary_sections(con, f)
     sections = {s.key: s for s in computed}
     kpis = overview.headline_kpis(con, f).set_index("kpi")

@@ -27,6 +27,7 @@ import duckdb
 import pandas as pd
 
 from warehouse.filters import Filters
+from warehouse.memo import memo
 from warehouse.queries import appraisal, enterprise, formal, micro, overview, participation, rollout, statutory
 
 SECTIONS = ("publicity", "statutory", "enterprise", "micro", "suggestions", "rollout", "attention")
@@ -101,6 +102,7 @@ def summary_sections(con: duckdb.DuckDBPyConnection, f: Filters) -> list[Section
     of :data:`SECTIONS` (the attention section only when there is something to say)."""
     if f.year is None:
         raise ValueError("a summary is of one year: choose a year")
+    con = memo(con)  # the sections ask some questions twice: answered once
     kpis = overview.headline_kpis(con, f).set_index("kpi")
     same = not f.year_over
     cur = kpis["value"].to_dict()
