@@ -417,11 +417,18 @@ def _truncate_tail(db: Path, cut: int = 256 * 1024) -> None:
         fh.truncate(db.stat().st_size - cut)
 
 
-@pytest.mark.parametrize("damage", ["truncated_tail", "truncated_half", "stale_wal"])
+@pytest.mark.parametrize("damage", ["truncated_tail", "truncated_half", "stale_wal", "truncated_tail_large"])
 def test_a_damaged_warehouse_falls_back_to_the_last_good_copy_with_a_warning(
         tmp_path, monkeypatch, fixture_db, damage):
     db = _two_loads(tmp_path, fixture_db)
-    if damage == "truncated_tail":
+    if damage == "truncated_tail_large":
+        # a warehouse too large to read every row of before the first page: the file's
+        # length against its header finds the cut alone
+        from ui import data
+
+        monkeypatch.setattr(data, "FULL_CHECK_BYTES", 0)
+        _truncate_tail(db)
+    elif damage == "truncated_tail":
         _truncate_tail(db)
     elif damage == "truncated_half":
         with open(db, "r+b") as fh:
