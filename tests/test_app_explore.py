@@ -299,3 +299,20 @@ def test_returning_from_another_page_keeps_the_kind_of_the_url(records_db, monke
     assert_no_problem(at)
     assert at.selectbox(key="ex_kind").value == "micro_suggestions"
     assert at.query_params["kind"] == "micro_suggestions"
+
+
+def test_a_year_chosen_in_the_sidebar_sticks_although_the_page_adds_its_own_url_parameters(demo_db, monkeypatch):
+    """The explorer adds ``kind`` to the URL after the sidebar wrote the filters there; the
+    next run used to take that for a new link and read the old year back from the URL,
+    undoing the choice (found by bench/soak.py)."""
+    at = open_app(demo_db, monkeypatch, PAGE, district="淮安区", year="2022")
+    assert at.query_params["kind"] == "activities"
+    year = next(s for s in at.sidebar.selectbox if s.label == CATALOG["filter.year"][0])
+    assert year.value == 2022
+    year.set_value(2024).run()
+    assert_no_problem(at)
+    year = next(s for s in at.sidebar.selectbox if s.label == CATALOG["filter.year"][0])
+    assert year.value == 2024
+    assert at.query_params["year"] == "2024" and at.query_params["kind"] == "activities"
+    at.run()  # and it stays
+    assert next(s for s in at.sidebar.selectbox if s.label == CATALOG["filter.year"][0]).value == 2024
