@@ -4,7 +4,7 @@ A report built from many query functions (the evaluation deck: the summary, the 
 KPIs, each slide's figures) asks several of them the same question — the same SQL with the
 same parameters. :class:`MemoCursor` wraps a connection for the length of one such build
 and runs each distinct statement once: the deck of one district-year went from 59
-statements to 27.
+statements to 28.
 
 Only for reading a snapshot that does not change while the wrapper lives (the pages and
 reports read one snapshot per request). Results come back as the caller asked for them
