@@ -97,7 +97,10 @@ if str(ROOT) not in sys.path:
 
 RESULTS = ROOT / "bench" / "results"
 PY = sys.executable
-CHROMIUM = Path("/usr/bin/chromium")
+# Debian's headless shell (package chromium-headless-shell: the same engine without the
+# desktop browser around it) when it is installed, else the full browser headless.
+HEADLESS_SHELL = Path("/usr/bin/chromium-headless-shell")
+CHROMIUM = HEADLESS_SHELL if HEADLESS_SHELL.exists() else Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",  # root in CI containers
     "--disable-dev-shm-usage",  # /dev/shm is small in containers; many renderers share it
@@ -955,6 +958,9 @@ def parse_args(argv: list[str] | None = None) -> tuple[argparse.Namespace, Optio
                     help="every n-th step of a session opens a page by its link (a new Streamlit session); "
                          "the others click in the open page (6; 1: every step a link)")
 
+    ap.add_argument("--chromium", type=Path, default=None,
+                    help="the browser to drive (default: Debian's chromium-headless-shell when installed, "
+                         "else /usr/bin/chromium)")
     ap.add_argument("--out", type=Path, help="result file (default bench/results/soak-<time>.json; the server "
                                              "log goes beside it, as <name>.server.log, when something failed)")
     args = ap.parse_args(argv)
@@ -966,6 +972,9 @@ def parse_args(argv: list[str] | None = None) -> tuple[argparse.Namespace, Optio
     if stagger is None:
         stagger = args.minutes * 60 * 0.4 / args.sessions
     browsers = args.browsers or max(1, math.ceil(args.sessions / SESSIONS_PER_BROWSER))
+    if args.chromium:
+        global CHROMIUM
+        CHROMIUM = args.chromium
     opts = Options(sessions=args.sessions, minutes=args.minutes, cycles=args.cycles, timeout=args.timeout,
                    stagger=stagger, think=max(0.0, args.think), settle=max(0.0, args.settle),
                    browsers=min(browsers, args.sessions), seed=args.seed, reopen=max(0, args.reopen))

@@ -280,6 +280,12 @@ def test_the_overview_offers_the_written_summary_to_copy(demo_db, monkeypatch):
 
     at = open_overview(demo_db, monkeypatch, district="清江浦区", year="2023")
     assert_no_problem(at)
+    # Shut, the box is there but its text is not written (no queries, nothing to draw).
+    assert [e.label for e in at.expander if "工作总结" in e.label], [e.label for e in at.expander]
+    assert len(at.code) == 0
+    at.session_state["ov_summary_open"] = True  # what a click on the box's header sets
+    at.run()
+    assert_no_problem(at)
     codes = [c.value for c in at.code]
     assert len(codes) == 1, codes
     con = duckdb.connect(str(demo_db), read_only=True)
@@ -291,6 +297,9 @@ def test_the_overview_offers_the_written_summary_to_copy(demo_db, monkeypatch):
     assert codes[0] == expected
     for figure in ("32次", "20次", "24次", "38场次", "228家", "428人次", "164条", "83条", "224件"):
         assert figure in codes[0], figure
+    at.session_state["ov_summary_open"] = False  # shut again: the text goes
+    at.run()
+    assert len(at.code) == 0
 
 
 def test_demo_overview_of_2025_names_the_towns_below_a_minimum(demo_db, monkeypatch):

@@ -217,3 +217,22 @@ def test_the_burnup_export_holds_its_months(rollout_db, monkeypatch):
     assert by_month["2024-05-31"][:2] == ["1", "0"]
     assert by_month["2025-06-30"][:4] == ["1", "0", "3", "深化完善"]
     assert by_month["2025-12-31"][:2] == ["", ""]  # after the cut-off: no count, only the plan
+
+
+def test_tile_labels_draw_a_town_or_site_name_as_written_not_as_plotly_markup():
+    """Plotly reads <b>, <br>, <span style> and <a href> in annotation and hover texts: a
+    stored name holding them is drawn literally (entities), while the tile's own bold
+    and line break stay markup."""
+    import pandas as pd
+
+    from ui import coverage_charts
+
+    towns = pd.DataFrame({"town": ["<b>甲</b>镇"], "status": ["green"], "stage": ["ACCEPTED"],
+                          "site_name": ['<a href="https://x.example">站</a>'], "theme": ["A & B"]})
+    fig = coverage_charts.tiles(towns)
+    note = fig.layout.annotations[0].text
+    assert note.startswith("<b>&lt;b&gt;甲&lt;/b&gt;镇</b><br>"), note
+    hover = fig.data[0].hovertext[0]
+    assert "&lt;a href=\"https://x.example\"&gt;站&lt;/a&gt; · A &amp; B" in hover, hover
+    assert "<a " not in hover and "<a " not in note
+    assert list(fig.data[0].customdata) == ["<b>甲</b>镇"]  # the selection still carries the name itself

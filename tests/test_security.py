@@ -322,8 +322,8 @@ def shown_content(at: AppTest) -> dict[str, object]:
 
 
 def _screens(at: AppTest, page: str, towns: list[str], sites: list[str]) -> Iterator[str]:
-    """The states of a page worth seeing: every record kind, slide and town, and the
-    comparison of ``sites`` (site ids)."""
+    """The states of a page worth seeing: every record kind, slide and town, the
+    overview's summary open, and the comparison of ``sites`` (site ids)."""
     yield "default"
     if page == "explore":
         for kind in records.KIND_NAMES:
@@ -339,6 +339,10 @@ def _screens(at: AppTest, page: str, towns: list[str], sites: list[str]) -> Iter
             at.query_params["town"] = town
             at.run()
             yield town
+    elif page == "overview":  # the 工作总结 box, shut by default, open
+        at.session_state["ov_summary_open"] = True
+        at.run()
+        yield "summary"
     elif page == "sites" and sites:
         at.multiselect(key="si_compare").set_value(sites).run()
         yield "compare"

@@ -7,6 +7,8 @@ where they fit. Chart builders take tidy frames and labels; they never query.
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -19,6 +21,13 @@ PALETTE = ["#B71C1C", "#1F4E79", "#E0A100", "#2E7D32", "#6A1B9A", "#00838F", "#8
 STATUS_COLORS = {"met": "#2E7D32", "pending": "#E0A100", "missed": "#C62828", "none": "#9E9E9E"}
 # Light backgrounds for status cells in tables (text stays dark and readable).
 STATUS_FILLS = {"met": "#E3F1E4", "pending": "#FFF3D6", "missed": "#FBE2E2", "none": "#EEEEEE"}
+
+
+def plain_text(value) -> str:
+    """A stored text ready for a plotly label, hover or annotation: plotly reads ``<b>``,
+    ``<br>``, ``<span style>`` and ``<a href>`` in those, so ``<``, ``>`` and ``&`` of a
+    name become entities and the name is drawn as written."""
+    return html.escape(str(value), quote=False)
 
 
 def status_styler(df: pd.DataFrame, status_col: str, label_col: str):

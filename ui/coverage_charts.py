@@ -118,12 +118,12 @@ def tiles(towns: pd.DataFrame, height_per_row: int = 100) -> go.Figure:
         ink = "#222" if r.status == "amber" else "white"
         stage = enum("site_stage", r.stage) if r.stage else t("ro.stage.none")
         notes.append(dict(x=c + 0.5, y=rr + 0.5, showarrow=False, align="center", font=dict(size=18, color=ink),
-                          text=f"<b>{r.town}</b><br><span style='font-size:15px'>{stage}</span>"))
+                          text=f"<b>{charts.plain_text(r.town)}</b><br><span style='font-size:15px'>{stage}</span>"))
         xs.append(c + 0.5)
         ys.append(rr + 0.5)
-        site = r.site_name if isinstance(r.site_name, str) else t("ro.stage.none")
-        theme = f" · {r.theme}" if isinstance(r.theme, str) else ""
-        hover.append(f"{r.town} · {t('ro.status.' + r.status)}<br>{site}{theme}")
+        site = charts.plain_text(r.site_name) if isinstance(r.site_name, str) else t("ro.stage.none")
+        theme = f" · {charts.plain_text(r.theme)}" if isinstance(r.theme, str) else ""
+        hover.append(f"{charts.plain_text(r.town)} · {t('ro.status.' + r.status)}<br>{site}{theme}")
     # An invisible square over each tile carries the town; selected, it shows as an outline.
     fig.add_scatter(x=xs, y=ys, mode="markers", customdata=list(towns["town"]), hovertext=hover, hoverinfo="text",
                     showlegend=False,

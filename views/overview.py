@@ -26,6 +26,7 @@ from warehouse.queries import overview
 
 f = frame.current_filters()
 sel = drill.Selection("ov")
+SUMMARY_OPEN = "ov_summary_open"  # session key: the 工作总结 box is open
 # Three cards a row: labels such as 镇人代会/街道代表议事会 stay whole on a 1280-px projector.
 PER_ROW = 3
 SECTIONS = (
@@ -268,9 +269,14 @@ else:
     with more_box, frame.guard("overview.summary"):
         if has_records and f.year is not None:
             # 工作总结: the report's text written from the same figures, ready to paste.
-            with st.expander(t("ov.summary.title"), icon=":material/description:"):
-                st.caption(t("ov.summary.hint"))
-                st.code(data.get(summary.summary_text, f_sel), language=None, wrap_lines=True)
+            # Written only while open: the text takes the summary's queries on the server
+            # and a second of the browser's time to draw, for a box most visits leave shut.
+            box = st.expander(t("ov.summary.title"), icon=":material/description:", key=SUMMARY_OPEN,
+                              on_change="rerun")
+            if box.open:
+                with box:
+                    st.caption(t("ov.summary.hint"))
+                    st.code(data.get(summary.summary_text, f_sel), language=None, wrap_lines=True)
 
     with more_box, frame.guard("overview.kpis.more"):
         if has_records:
