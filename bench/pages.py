@@ -62,6 +62,14 @@ def page_runs(db: Path, pages: list[str], params: dict[str, str], warm_runs: int
 
     _prepare_env(db)
     os.chdir(ROOT)
+    # A server compiles each page script once (its runtime keeps one ScriptCache); AppTest
+    # makes a new cache for every run, which would count compiling the page (and Streamlit's
+    # "magic" rewrite of it: 0.1-0.2 s for a large page) in every warm rerun.
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+    from streamlit.testing.v1 import app_test, local_script_runner
+
+    shared_cache = ScriptCache()
+    app_test.ScriptCache = local_script_runner.ScriptCache = lambda: shared_cache
     import logging
 
     for name in ("streamlit", "streamlit.runtime.scriptrunner_utils.script_run_context",

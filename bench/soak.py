@@ -10,7 +10,10 @@ What it does:
    demo warehouse opens in demo mode, without sign-in).
 2. Runs ``--cycles`` cycles (default 2) of ``--minutes`` minutes (default 10). In each,
    ``--sessions`` browser sessions (default 50; each its own Playwright browser context,
-   spread over a few headless Chromium processes, ``/usr/bin/chromium``) arrive evenly
+   spread over a few headless Chromium processes: Debian's ``chromium-headless-shell``
+   when installed — lighter: in 4-minute trials with 50 sessions, page opens p50 67 s
+   against 147 s with the full browser — else ``/usr/bin/chromium``; ``--chromium PATH``)
+   arrive evenly
    over the first 40 % of the cycle and work until its time is up, as a person would:
    open a page by its link, then click in it —
 

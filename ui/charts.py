@@ -82,14 +82,27 @@ def fmt_pct(x: float | None, digits: int = 0) -> str:
 
 def _finish(fig: go.Figure, title: str | None, height: int = HEIGHT) -> go.Figure:
     """Title on its own line at the top, the legend below it, so they never overlap."""
-    fig.update_layout(height=height, template="oversight")
     legend = fig.layout.showlegend is not False and len(fig.data) > 1
+    # One layout update (each call validates again); the figure has the app's template
+    # already (``pio.templates.default``): setting it again cost 3 ms a chart.
+    if fig.layout.template.layout.font.family != FONT:
+        fig.update_layout(template="oversight")
     if title:
-        fig.update_layout(title=dict(text=title, y=0.98, yref="container", yanchor="top"),
-                          margin=dict(t=90 if legend else 50))
+        fig.update_layout(height=height, margin=dict(t=90 if legend else 50),
+                          title=dict(text=title, y=0.98, yref="container", yanchor="top"))
     else:
-        fig.update_layout(margin=dict(t=50 if legend else 20))
+        fig.update_layout(height=height, margin=dict(t=50 if legend else 20))
     return fig
+
+
+def target_line(y: float, label: str) -> dict:
+    """The layout of a dashed horizontal target line across the plot with its label at the
+    top left: what ``fig.add_hline`` draws, given to ``update_layout`` at once (add_hline
+    took 16 ms a chart)."""
+    return dict(shapes=[dict(type="line", x0=0, x1=1, xref="x domain", y0=y, y1=y, yref="y",
+                             line=dict(color="#888", dash="dash"))],
+                annotations=[dict(text=label, showarrow=False, x=0, xanchor="left", xref="x domain",
+                                  y=y, yanchor="bottom", yref="y")])
 
 
 def bar(df: pd.DataFrame, x: str, y: str, *, color: str | None = None, title: str | None = None,
@@ -97,45 +110,44 @@ def bar(df: pd.DataFrame, x: str, y: str, *, color: str | None = None, title: st
         color_map: dict[str, str] | None = None, category_order: list[str] | None = None,
         height: int = HEIGHT, text: bool = False) -> go.Figure:
     """A bar chart of tidy data; ``color`` splits bars into series."""
-    fig = go.Figure()
     groups = [(None, df)] if color is None else list(df.groupby(color, sort=False))
+    traces = []
     for i, (name, part) in enumerate(groups):
         kwargs = dict(name=str(name) if name is not None else y_title,
                       marker_color=(color_map or {}).get(name, PALETTE[i % len(PALETTE)]))
+        if text:
+            kwargs["textposition"] = "auto"
         if horizontal:
-            fig.add_trace(go.Bar(x=part[y], y=part[x], orientation="h",
-                                 text=part[y] if text else None, **kwargs))
+            traces.append(go.Bar(x=part[y], y=part[x], orientation="h", text=part[y] if text else None, **kwargs))
         else:
-            fig.add_trace(go.Bar(x=part[x], y=part[y], text=part[y] if text else None, **kwargs))
-    fig.update_layout(barmode=barmode, showlegend=color is not None)
+            traces.append(go.Bar(x=part[x], y=part[y], text=part[y] if text else None, **kwargs))
+    fig = go.Figure(traces)  # traces and layout given at once: plotly validates on every change
+    layout = dict(barmode=barmode, showlegend=color is not None)
     if horizontal:
-        fig.update_layout(xaxis_title=y_title, yaxis_title=x_title)
-        fig.update_yaxes(autorange="reversed", categoryorder="array" if category_order else None,
-                         categoryarray=category_order)
-    else:
-        fig.update_layout(xaxis_title=x_title, yaxis_title=y_title)
+        layout.update(xaxis_title=y_title, yaxis_title=x_title, yaxis_autorange="reversed")
         if category_order:
-            fig.update_xaxes(categoryorder="array", categoryarray=category_order)
-    if text:
-        fig.update_traces(textposition="auto")
+            layout.update(yaxis_categoryorder="array", yaxis_categoryarray=category_order)
+    else:
+        layout.update(xaxis_title=x_title, yaxis_title=y_title)
+        if category_order:
+            layout.update(xaxis_categoryorder="array", xaxis_categoryarray=category_order)
+    fig.update_layout(**layout)
     return _finish(fig, title, height)
 
 
 def line(df: pd.DataFrame, x: str, y: str, *, color: str | None = None, title: str | None = None,
          x_title: str = "", y_title: str = "", percent: bool = False, height: int = HEIGHT,
          target: float | None = None, target_label: str = "") -> go.Figure:
-    fig = go.Figure()
     groups = [(None, df)] if color is None else list(df.groupby(color, sort=False))
-    for i, (name, part) in enumerate(groups):
-        fig.add_trace(go.Scatter(x=part[x], y=part[y], mode="lines+markers", name=str(name) if name else y_title,
-                                 line=dict(width=3, color=PALETTE[i % len(PALETTE)]), marker=dict(size=8)))
+    fig = go.Figure([go.Scatter(x=part[x], y=part[y], mode="lines+markers", name=str(name) if name else y_title,
+                                line=dict(width=3, color=PALETTE[i % len(PALETTE)]), marker=dict(size=8))
+                     for i, (name, part) in enumerate(groups)])
+    layout = dict(xaxis_title=x_title, yaxis_title=y_title, showlegend=color is not None, xaxis_type="category")
     if target is not None:
-        fig.add_hline(y=target, line_dash="dash", line_color="#888", annotation_text=target_label,
-                      annotation_position="top left")
-    fig.update_layout(xaxis_title=x_title, yaxis_title=y_title, showlegend=color is not None)
-    fig.update_xaxes(type="category")
+        layout.update(target_line(target, target_label))
     if percent:
-        fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
+        layout.update(yaxis_tickformat=".0%", yaxis_range=[0, 1.05])
+    fig.update_layout(**layout)
     return _finish(fig, title, height)
 
 

@@ -44,12 +44,19 @@ def burnup(series: pd.DataFrame, bands: pd.DataFrame, as_of, height: int = 470) 
     x = [pd.Timestamp(m) for m in series["month"]]
     xa = [pd.Timestamp(m) for m in actual["month"]]
     fig = go.Figure()
+    # The phase bands, the line of all towns and the cut-off: shapes and annotations given
+    # to the layout at once (fig.add_vrect / add_hline / add_vline validate the whole list
+    # again each: 0.12 s a chart), drawn exactly as those would draw them.
+    shapes, notes = [], []
     for b in bands.itertuples():
         years = str(b.first_year) if b.first_year == b.last_year else f"{b.first_year}–{b.last_year}"
-        fig.add_vrect(x0=pd.Timestamp(b.start), x1=pd.Timestamp(b.end) + pd.Timedelta(days=1),
-                      fillcolor=PHASE_FILLS.get(b.phase, "#EEEEEE"), opacity=0.7, layer="below", line_width=0,
-                      annotation_text=f"{_two_lines(enum('rollout_phase', b.phase))} {years}",
-                      annotation_position="top left", annotation_font=dict(size=15, color="#333"))
+        x0 = pd.Timestamp(b.start)
+        shapes.append(dict(type="rect", x0=x0, x1=pd.Timestamp(b.end) + pd.Timedelta(days=1), xref="x", y0=0, y1=1,
+                           yref="y domain", fillcolor=PHASE_FILLS.get(b.phase, "#EEEEEE"), opacity=0.7, layer="below",
+                           line=dict(width=0)))
+        notes.append(dict(text=f"{_two_lines(enum('rollout_phase', b.phase))} {years}", showarrow=False, x=x0,
+                          xanchor="left", xref="x", y=1, yanchor="top", yref="y domain",
+                          font=dict(size=15, color="#333")))
     fig.add_scatter(x=xa, y=actual["covered"].astype(float), name=t("ro.chart.covered"), mode="lines",
                     line=dict(color=COVERED, width=3, shape="hv"), stackgroup="actual",
                     fillcolor="rgba(46,125,50,0.55)",
@@ -68,16 +75,19 @@ def burnup(series: pd.DataFrame, bands: pd.DataFrame, as_of, height: int = 470) 
                         name=t("ro.chart.projected"), line=dict(color=PROJECTED, width=2, dash="dot"),
                         hovertemplate="%{x|%Y-%m}: %{y:.1f}<extra>" + t("ro.chart.projected") + "</extra>")
     towns = int(series["towns"].iloc[0])
-    fig.add_hline(y=towns, line_dash="dot", line_color="#777", line_width=1,
-                  annotation_text=t("ro.chart.all_towns", n=towns), annotation_position="bottom left",
-                  annotation_font=dict(size=14, color="#555"))
-    fig.add_vline(x=pd.Timestamp(as_of), line_color="#555", line_width=1)
-    fig.update_layout(hovermode="x unified", yaxis_title=t("ro.chart.y"),
+    shapes.append(dict(type="line", x0=0, x1=1, xref="x domain", y0=towns, y1=towns, yref="y",
+                       line=dict(color="#777", dash="dot", width=1)))
+    notes.append(dict(text=t("ro.chart.all_towns", n=towns), showarrow=False, x=0, xanchor="left", xref="x domain",
+                      y=towns, yanchor="top", yref="y", font=dict(size=14, color="#555")))
+    cut = pd.Timestamp(as_of)
+    shapes.append(dict(type="line", x0=cut, x1=cut, xref="x", y0=0, y1=1, yref="y domain",
+                       line=dict(color="#555", width=1)))
+    fig.update_layout(shapes=shapes, annotations=notes, hovermode="x unified",
                       legend=dict(orientation="h", y=-0.12, yanchor="top", x=0, font=dict(size=15),
-                                  traceorder="normal"))
-    fig.update_yaxes(range=[0, towns * 1.14 + 0.5], dtick=2 if towns > 10 else 1)
-    fig.update_xaxes(dtick="M6", tickformat="%Y-%m", tickfont=dict(size=14))
-    fig.update_layout(height=height, template="oversight", margin=dict(t=10, b=10, l=10, r=10))
+                                  traceorder="normal"),
+                      yaxis=dict(title=t("ro.chart.y"), range=[0, towns * 1.14 + 0.5], dtick=2 if towns > 10 else 1),
+                      xaxis=dict(dtick="M6", tickformat="%Y-%m", tickfont=dict(size=14)),
+                      height=height, template="oversight", margin=dict(t=10, b=10, l=10, r=10))
     return fig
 
 

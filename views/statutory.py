@@ -75,9 +75,12 @@ with frame.guard("statutory.table"):
                             customdata=shown[["town", "status_text"]].values.tolist(),
                             marker=dict(size=13, color=[charts.STATUS_COLORS[s] for s in shown["status"]]),
                             hovertemplate="%{x}: %{customdata[1]}<extra></extra>", showlegend=False)
-            for n in sorted({statutory.MIN_CONGRESS, statutory.MIN_REVIEW}):
-                fig.add_hline(y=n, line_dash="dash", line_color="#888", line_width=1)
-            fig.update_layout(legend=dict(traceorder="normal"))
+            # The two minimums as dashed lines across the plot (as fig.add_hline draws them,
+            # in one layout update: add_hline validates the layout again each time).
+            minimums = [dict(type="line", x0=0, x1=1, xref="x domain", y0=n, y1=n, yref="y",
+                             line=dict(color="#888", dash="dash", width=1))
+                        for n in sorted({statutory.MIN_CONGRESS, statutory.MIN_REVIEW})]
+            fig.update_layout(shapes=minimums, legend=dict(traceorder="normal"))
             if long["n"].max() <= 10:  # whole meetings: no 0.5 ticks
                 fig.update_yaxes(dtick=1)
             picked = sel.chart(fig, "town")
