@@ -39,8 +39,8 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from etl.normalize import SEP, enum_lookup_rows, fold_text, hash_sql, lit, macros_sql, stage_sql
-from etl.read import SourceFile, expand_paths, read_source
+from etl.normalize import SEP, enum_lookup_rows, hash_sql, lit, macros_sql, stage_sql
+from etl.read import Sheet, SourceFile, expand_paths, read_source
 from etl.spec import KIND_BY_NAME, KINDS, Kind
 from warehouse.db import create_schema, db_path, last_good_path
 
@@ -148,36 +148,41 @@ def writer_lock(db: Path) -> Iterator[None]:
 # --------------------------------------------------------------------------------------
 
 
-def _town_aliases(town: str) -> list[str]:
-    out = [town]
-    for suf in TOWN_SUFFIXES:
-        if town.endswith(suf) and len(town) > len(suf) + 1:
-            out.append(town[: -len(suf)])
-            break
-    return out
+def _short_town_sql(col: str) -> str:
+    """SQL: the town name without its first matching suffix (街道, 镇 …), as long as one
+    character or more is left before it; NULL when no suffix applies."""
+    whens = " ".join(
+        f"WHEN ends_with({col}, {lit(suf)}) AND length({col}) > {len(suf) + 1} "
+        f"THEN left({col}, length({col}) - {len(suf)})" for suf in TOWN_SUFFIXES)
+    return f"CASE {whens} END"
 
 
 def _build_lookups(con: duckdb.DuckDBPyConnection) -> None:
-    towns = con.execute("SELECT district, town, town_code FROM towns").fetchall()
-    district_rows: dict[str, str] = {}
-    town_rows: dict[tuple[str, str], set[str]] = {}
-    for district, town, code in towns:
-        for alias in (district, district[:-1] if district.endswith(("区", "县", "市")) else None):
-            if alias:
-                district_rows.setdefault(fold_text(alias), district)
-        aliases = _town_aliases(town) + ([code] if code else [])
-        for alias in aliases:
-            town_rows.setdefault((district, fold_text(alias)), set()).add(town)
-    # A short name that two towns of a district share is ambiguous: not accepted.
-    trows = [(d, a, next(iter(ts))) for (d, a), ts in town_rows.items() if len(ts) == 1]
-    con.execute("CREATE OR REPLACE TEMP TABLE _district_lookup (alias VARCHAR, district VARCHAR)")
-    con.execute("CREATE OR REPLACE TEMP TABLE _town_lookup (district VARCHAR, alias VARCHAR, town VARCHAR)")
-    # Inserted as Arrow tables: executemany costs ~1 ms a row (71 s for the ~120,000 aliases
-    # of 40,000 towns), a registered table a fraction of a second.
-    if district_rows:
-        _insert_rows(con, "_district_lookup", ["alias", "district"], list(district_rows.items()))
-    if trows:
-        _insert_rows(con, "_town_lookup", ["district", "alias", "town"], trows)
+    """Every spelling a file may use for a district or town, folded by ``etl_key`` (the
+    same macro the stage SQL applies to the file's cells): the full name, the name
+    without 区/县/市 or without 街道/镇…, and the 12-digit town code. A spelling two towns
+    of one district share is ambiguous and left out (the row is then rejected).
+
+    Built in SQL: the Python loop over 40,000 national towns took 1–2 s of every load."""
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _district_lookup AS "
+        "WITH d AS (SELECT DISTINCT district FROM towns), a AS ("
+        "SELECT district, etl_key(district) AS alias, 0 AS short FROM d UNION ALL "
+        "SELECT district, etl_key(left(district, length(district) - 1)), 1 FROM d "
+        "WHERE length(district) > 1 AND right(district, 1) IN ('区', '县', '市')) "
+        # a short name that is another district's full name belongs to that district
+        "SELECT alias, arg_min(district, (short, district)) AS district FROM a "
+        "WHERE alias IS NOT NULL GROUP BY alias"
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _town_lookup AS "
+        "WITH a AS ("
+        "SELECT district, town, etl_key(town) AS alias FROM towns UNION ALL "
+        f"SELECT district, town, etl_key({_short_town_sql('town')}) FROM towns UNION ALL "
+        "SELECT district, town, etl_key(town_code) FROM towns WHERE town_code <> '') "
+        "SELECT district, alias, any_value(town) AS town FROM a WHERE alias IS NOT NULL "
+        "GROUP BY district, alias HAVING count(DISTINCT town) = 1"
+    )
 
 
 def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], rows: list[tuple]) -> None:
@@ -209,13 +214,33 @@ def _key_labels(kind: Kind) -> str:
     return "+".join(kind.column(c).label for c in kind.key)
 
 
-def _apply_kind(con: duckdb.DuckDBPyConnection, kind: Kind, raw: pa.Table, load_id: int,
+def _stage(con: duckdb.DuckDBPyConnection, kind: Kind, sheets: list[tuple[int, Sheet]]) -> None:
+    """``stg``: every row of the kind's sheets, cleaned, typed and checked (``stage_sql``) —
+    a sheet at a time, a Parquet file a batch at a time, so that only DuckDB (which spills
+    to disk under its memory limit) ever holds the whole of a large load."""
+    staged = False
+    for sid, sheet in sheets:
+        for table in sheet.tables():
+            raw = table.append_column("_src", pa.repeat(pa.scalar(sid, pa.int32()), table.num_rows))
+            con.register("raw_in", raw)
+            try:
+                con.execute(stage_sql(kind, insert=staged))
+            finally:
+                con.unregister("raw_in")
+            staged = True
+    if not staged:  # (no rows at all: the table is still made, empty)
+        empty = pa.table({**{c.id: pa.nulls(0, pa.string()) for c in kind.columns},
+                          "_row": pa.array([], pa.int64()), "_src": pa.array([], pa.int32())})
+        con.register("raw_in", empty)
+        try:
+            con.execute(stage_sql(kind))
+        finally:
+            con.unregister("raw_in")
+
+
+def _apply_kind(con: duckdb.DuckDBPyConnection, kind: Kind, sheets: list[tuple[int, Sheet]], load_id: int,
                 fail_at: str | None) -> None:
-    con.register("raw_in", raw)
-    try:
-        con.execute(stage_sql(kind))
-    finally:
-        con.unregister("raw_in")
+    _stage(con, kind, sheets)
     # References: a row that names a record that does not exist (or was rejected).
     for ref in kind.refs:
         col = kind.column(ref.column)
@@ -259,7 +284,9 @@ def _apply_kind(con: duckdb.DuckDBPyConnection, kind: Kind, raw: pa.Table, load_
     )
     # New, changed or unchanged against the warehouse.
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE _good AS SELECT stg.*, "
+        # (only what the insert and the counts need: not the raw text, a second copy of the load)
+        f"CREATE OR REPLACE TEMP TABLE _good AS SELECT {', '.join('stg.' + c for c in kind.output_columns)}, "
+        "stg._key, stg._src, stg._row, "
         "CASE WHEN t._key IS NULL THEN 'new' WHEN t._h = stg._hash THEN 'same' ELSE 'changed' END AS _status "
         f"FROM stg LEFT JOIN (SELECT _key, {hash_sql(kind)} AS _h FROM {kind.name} "
         "WHERE _key IN (SELECT _key FROM stg WHERE _reason IS NULL)) t ON t._key = stg._key "
@@ -304,7 +331,7 @@ def _apply(con: duckdb.DuckDBPyConnection, sources: list[SourceFile], load_id: i
                           messages=list(s.messages), encoding=s.encoding) for s in sources]
     # Number every sheet of every file; rows carry that number as _src.
     src_rows: list[tuple[int, str, str | None, str]] = []
-    by_kind: dict[str, list[pa.Table]] = {}
+    by_kind: dict[str, list[tuple[int, Sheet]]] = {}
     owner: dict[int, int] = {}
     for fi, s in enumerate(sources):
         for sh in s.sheets:
@@ -312,9 +339,8 @@ def _apply(con: duckdb.DuckDBPyConnection, sources: list[SourceFile], load_id: i
             label = f"「{sh.sheet}」" if sh.sheet else f"「{Path(s.name).name}」"
             src_rows.append((sid, s.name, sh.sheet, label))
             owner[sid] = fi
-            t = sh.table.append_column("_src", pa.array([sid] * sh.table.num_rows, type=pa.int32()))
-            by_kind.setdefault(sh.kind.name, []).append(t)
-            reports[fi].sheets.append((sh.sheet, sh.kind.name, sh.table.num_rows))
+            by_kind.setdefault(sh.kind.name, []).append((sid, sh))
+            reports[fi].sheets.append((sh.sheet, sh.kind.name, sh.rows))
             if sh.unknown_columns:
                 where = f"工作表「{sh.sheet}」" if sh.sheet else "文件"
                 reports[fi].messages.append(
@@ -330,8 +356,7 @@ def _apply(con: duckdb.DuckDBPyConnection, sources: list[SourceFile], load_id: i
         if kind.name != "towns" and not lookups_built:
             _build_lookups(con)
             lookups_built = True
-        raw = pa.concat_tables(by_kind[kind.name])
-        _apply_kind(con, kind, raw, load_id, fail_at)
+        _apply_kind(con, kind, by_kind[kind.name], load_id, fail_at)
         for sid, c in _count(con).items():
             r = reports[owner[sid]]
             r.rows_read += c.get("read", 0)
@@ -426,6 +451,17 @@ def _fold_wal(db: Path) -> None:
     _kill_point("wal_folded")
 
 
+MEMORY_ENV = "OVERSIGHT_ETL_MEMORY"
+DEFAULT_MEMORY = "4GB"
+
+
+def memory_limit() -> str:
+    """DuckDB's memory limit for a load (``$OVERSIGHT_ETL_MEMORY``, default 4GB): beyond it
+    the staged rows and the sorts spill to a temporary folder beside the warehouse, so a
+    national load runs in bounded memory instead of DuckDB's default of 80% of the machine."""
+    return os.environ.get(MEMORY_ENV, "").strip() or DEFAULT_MEMORY
+
+
 def _next_load_id(con: duckdb.DuckDBPyConnection) -> int:
     return int(con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM etl_loads").fetchone()[0])
 
@@ -458,7 +494,7 @@ def load(paths: list[Path] | list[str], db: Path | str | None = None, *, dry_run
                 if wal.exists():
                     shutil.copyfile(wal, tmp.with_name(tmp.name + ".wal"))
             _kill_point("copied")
-            con = duckdb.connect(str(tmp))
+            con = duckdb.connect(str(tmp), config={"memory_limit": memory_limit()})
             try:
                 _prepare(con)
                 con.execute("BEGIN TRANSACTION")

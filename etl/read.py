@@ -17,12 +17,15 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import itertools
 import re
 import unicodedata
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from etl.spec import KIND_ALIASES, KIND_BY_NAME, TEMPLATE_SHEETS, Kind
@@ -45,10 +48,26 @@ class Sheet:
     kind: Kind
     sheet: str | None  # sheet name for workbooks, None for csv/parquet
     header_row: int  # Excel row number of the header
-    table: pa.Table  # string columns named by column id, plus int64 _row
+    # String columns named by column id, plus int64 _row: the whole sheet — or None for a
+    # Parquet file, which ``batches`` reads a part at a time (a national file does not fit
+    # in memory as Python-side text).
+    table: pa.Table | None
     headers: dict[str, str]  # column id -> header text as written in the file
     unknown_columns: list[str] = field(default_factory=list)
     blank_rows: int = 0
+    rows: int = -1  # rows read (blank rows not counted); set from ``table`` when given
+    batches: Callable[[], Iterator[pa.Table]] | None = None
+
+    def __post_init__(self) -> None:
+        if self.table is not None:
+            self.rows = self.table.num_rows
+
+    def tables(self) -> Iterator[pa.Table]:
+        """The sheet's rows as string tables, in file order."""
+        if self.table is not None:
+            yield self.table
+        elif self.batches is not None:
+            yield from self.batches()
 
 
 @dataclass
@@ -63,7 +82,7 @@ class SourceFile:
 
     @property
     def rows_read(self) -> int:
-        return sum(s.table.num_rows for s in self.sheets)
+        return sum(s.rows for s in self.sheets)
 
 
 # --------------------------------------------------------------------------------------
@@ -162,10 +181,6 @@ def row_texts(row: list[object]) -> list[str | None]:
     return out
 
 
-def _is_blank(row: list[str | None]) -> bool:
-    return all(c is None or not c.strip() for c in row)
-
-
 # --------------------------------------------------------------------------------------
 # Turning a grid of cells into a Sheet
 # --------------------------------------------------------------------------------------
@@ -192,15 +207,30 @@ def _find_header(kind: Kind, grid: list[list[str | None]]) -> tuple[int, list[st
     )
 
 
-def grid_to_sheet(kind: Kind, grid: list[list[str | None]], sheet_name: str | None,
-                  first_row_number: int = 1) -> Sheet | str:
-    """Build a Sheet from rows of cell texts. ``grid[0]`` is Excel row
-    ``first_row_number``. Returns a message instead when no header row is found."""
-    found = _find_header(kind, grid)
+def column_texts(values: Sequence[object]) -> list[str | None]:
+    """:func:`cell_text` of one column's cells, with fast paths for a column of text and a
+    column of numbers (most columns): converting a sheet column by column costs a tenth of
+    converting it cell by cell."""
+    types = set(map(type, values))
+    types.discard(type(None))
+    if types <= {str}:
+        return [v if v and not v.isspace() else None for v in values]
+    if types <= {float}:
+        return [None if v is None or v != v else (str(int(v)) if v.is_integer() else repr(v)) for v in values]
+    return [None if v is None else cell_text(v) for v in values]
+
+
+def grid_to_sheet(kind: Kind, grid: Sequence[Sequence[object]], sheet_name: str | None,
+                  first_row_number: int = 1, cells: bool = False) -> Sheet | str:
+    """Build a Sheet from rows of cell texts (None: empty) — or, with ``cells``, of the cells as
+    a workbook reader gives them (numbers, dates …), turned into text here. ``grid[0]`` is
+    Excel row ``first_row_number``. Returns a message instead when no header row is found."""
+    head = [row_texts(list(r)) for r in grid[:HEADER_SCAN_ROWS + 1]] if cells else grid
+    found = _find_header(kind, head)
     if isinstance(found, str):
         return found
     hidx, ids = found
-    raw_headers = list(grid[hidx])
+    raw_headers = list(head[hidx])
     data_start = hidx + 1
     # A two-row header (labels merged down over two rows, a group label such as 参与人数
     # merged across the columns below it): the row under the header holds only header
@@ -209,7 +239,7 @@ def grid_to_sheet(kind: Kind, grid: list[list[str | None]], sheet_name: str | No
     # tests/test_corpus.py, hdr_two_rows_merged_down).
     if data_start < len(grid):
         hmap = header_map(kind)
-        below = grid[data_start]
+        below = head[data_start]
         cells = [(pos, c) for pos, c in enumerate(below) if c is not None and c.strip()]
         sub = {pos: hmap.get(normalize_header(c)) for pos, c in cells}
         if cells and all(cid is not None and cid not in ids for cid in sub.values()) \
@@ -233,27 +263,28 @@ def grid_to_sheet(kind: Kind, grid: list[list[str | None]], sheet_name: str | No
         else:
             positions[cid] = pos
             headers[cid] = str(text).strip()
-    data_rows = []
-    row_numbers = []
-    blank = 0
-    for offset, row in enumerate(grid[data_start:], start=data_start):
-        if _is_blank(row):
-            blank += 1
-            continue
-        data_rows.append(row)
-        row_numbers.append(first_row_number + offset)
+    # The data, column by column (rows may be ragged: a short row's missing cells are empty).
+    data = grid[data_start:]
+    n = len(data)
+    texts = [pa.array(column_texts(col) if cells else col, type=pa.string())
+             for col in itertools.zip_longest(*data)]
+    # A row whose every cell is empty — in any column, named or not — is skipped.
+    nonblank = None
+    for arr in texts:
+        valid = pc.is_valid(arr)  # (a cell of white space only is None by now)
+        nonblank = valid if nonblank is None else pc.or_(nonblank, valid)
     columns: dict[str, pa.Array] = {}
     for c in kind.columns:
         pos = positions.get(c.id)
-        if pos is None:
-            columns[c.id] = pa.nulls(len(data_rows), pa.string())
-        else:
-            columns[c.id] = pa.array([r[pos] if pos < len(r) else None for r in data_rows],
-                                     type=pa.string())
-    columns["_row"] = pa.array(row_numbers, type=pa.int64())
+        columns[c.id] = texts[pos] if pos is not None and pos < len(texts) else pa.nulls(n, pa.string())
+    start = first_row_number + data_start
+    columns["_row"] = pa.array(range(start, start + n), type=pa.int64())
+    table = pa.table(columns)
+    if nonblank is not None:
+        table = table.filter(pc.fill_null(nonblank, False))
     return Sheet(kind=kind, sheet=sheet_name, header_row=first_row_number + hidx,
-                 table=pa.table(columns), headers=headers, unknown_columns=unknown,
-                 blank_rows=blank)
+                 table=table, headers=headers, unknown_columns=unknown,
+                 blank_rows=n - table.num_rows)
 
 
 # --------------------------------------------------------------------------------------
@@ -345,47 +376,82 @@ def _read_csv(src: SourceFile, data: bytes, kind: Kind) -> None:
     src.sheets.append(sheet)
 
 
+PARQUET_BATCH_ROWS = 262_144  # rows converted at a time: ~50 MB of text for the widest kind
+
+
+def _parquet_text(col: pa.Array) -> pa.Array:
+    """A Parquet column as the text the normaliser parses (:func:`cell_text` for numbers
+    and yes/no, Arrow's own text for dates and the rest)."""
+    if pa.types.is_floating(col.type) or pa.types.is_boolean(col.type):
+        return pa.array([cell_text(v) for v in col.to_pylist()], type=pa.string())
+    if not pa.types.is_string(col.type):
+        return col.cast(pa.string())
+    return col
+
+
+def _parquet_present(col: pa.Array) -> pa.Array:
+    """Per row: the cell is not empty (its text, see :func:`_parquet_text`, is neither null
+    nor white space) — computed without building the text."""
+    if pa.types.is_floating(col.type):
+        present = pc.and_(pc.is_valid(col), pc.invert(pc.is_nan(col)))
+    elif pa.types.is_boolean(col.type):
+        present = pc.is_valid(col)
+    else:
+        text = col if pa.types.is_string(col.type) else col.cast(pa.string())
+        present = pc.and_(pc.is_valid(text), pc.not_equal(pc.utf8_trim_whitespace(text), ""))
+    return pc.fill_null(present, False)
+
+
 def _read_parquet(src: SourceFile, kind: Kind) -> None:
+    """A Parquet file as a sheet read in batches: here only its columns are matched and its
+    rows counted (one streaming pass); the text is built batch by batch while loading."""
     try:
-        table = pq.read_table(src.path)
+        names = pq.ParquetFile(src.path).schema_arrow.names
     except Exception as e:  # pyarrow raises several types for a broken file
         raise RefusedFile(f"Parquet文件无法读取：{e}") from e
     hmap = header_map(kind)
-    cols: dict[str, pa.Array] = {}
-    headers: dict[str, str] = {}
+    chosen: dict[str, str] = {}  # column id -> the file's column
     unknown: list[str] = []
-    for name in table.column_names:
+    for name in names:
         cid = hmap.get(normalize_header(name))
-        if cid is None or cid in cols:
+        if cid is None or cid in chosen:
             unknown.append(name)
             continue
-        col = table.column(name)
-        if pa.types.is_floating(col.type):
-            col = pa.array([cell_text(v) for v in col.to_pylist()], type=pa.string())
-        elif pa.types.is_boolean(col.type):
-            col = pa.array([cell_text(v) for v in col.to_pylist()], type=pa.string())
-        elif not pa.types.is_string(col.type):
-            col = col.cast(pa.string())
-        cols[cid] = col
-        headers[cid] = name
-    missing = [c.label for c in kind.required if c.id not in cols]
+        chosen[cid] = name
+    missing = [c.label for c in kind.required if c.id not in chosen]
     if missing:
         raise RefusedFile(f"缺少必填列「{'」「'.join(missing)}」")
-    n = table.num_rows
-    full = {c.id: cols.get(c.id, pa.nulls(n, pa.string())) for c in kind.columns}
-    t = pa.table(full)
-    # Blank rows (every column null or empty) are skipped, as in a workbook.
-    import pyarrow.compute as pc
-    nonblank = None
-    for c in kind.columns:
-        present = pc.and_(pc.is_valid(t[c.id]), pc.not_equal(pc.utf8_trim_whitespace(t[c.id]), ""))
-        present = pc.fill_null(present, False)
-        nonblank = present if nonblank is None else pc.or_(nonblank, present)
-    rows = pa.array(range(2, n + 2), type=pa.int64())
-    t = t.append_column("_row", rows)
-    kept = t.filter(nonblank) if nonblank is not None else t
-    src.sheets.append(Sheet(kind=kind, sheet=None, header_row=1, table=kept, headers=headers,
-                            unknown_columns=unknown, blank_rows=n - kept.num_rows))
+    path = src.path
+
+    def raw_batches() -> Iterator[tuple[int, pa.RecordBatch, pa.Array]]:
+        """(Excel-style row number of the batch's first row, batch, non-blank mask)."""
+        first = 2  # row 1 is the header
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=PARQUET_BATCH_ROWS,
+                                                       columns=list(chosen.values())):
+            # Blank rows (every column of the kind null or empty) are skipped, as in a workbook.
+            nonblank = pa.array([False] * batch.num_rows, type=pa.bool_())
+            for name in chosen.values():
+                nonblank = pc.or_(nonblank, _parquet_present(batch.column(name)))
+            yield first, batch, nonblank
+            first += batch.num_rows
+
+    def batches() -> Iterator[pa.Table]:
+        for first, batch, nonblank in raw_batches():
+            n = batch.num_rows
+            full = {c.id: _parquet_text(batch.column(chosen[c.id])) if c.id in chosen else pa.nulls(n, pa.string())
+                    for c in kind.columns}
+            full["_row"] = pa.array(range(first, first + n), type=pa.int64())
+            yield pa.table(full).filter(nonblank)
+
+    total = kept = 0
+    try:
+        for _first, batch, nonblank in raw_batches():
+            total += batch.num_rows
+            kept += nonblank.true_count
+    except Exception as e:  # a broken row group: refuse the file now, not halfway through a load
+        raise RefusedFile(f"Parquet文件无法读取：{e}") from e
+    src.sheets.append(Sheet(kind=kind, sheet=None, header_row=1, table=None, headers=dict(chosen),
+                            unknown_columns=unknown, blank_rows=total - kept, rows=kept, batches=batches))
 
 
 def _read_workbook(src: SourceFile, data: bytes) -> None:
@@ -413,8 +479,7 @@ def _read_workbook(src: SourceFile, data: bytes) -> None:
         except Exception as e:
             src.messages.append(f"工作表「{name}」无法读取，已跳过（{type(e).__name__}）")
             continue
-        grid = [row_texts(row) for row in rows]
-        sheet = grid_to_sheet(kind, grid, name)
+        sheet = grid_to_sheet(kind, rows, name, cells=True)
         if isinstance(sheet, str):
             src.messages.append(f"工作表「{name}」：{sheet}，整张表未导入")
             continue
@@ -425,16 +490,25 @@ def read_source(path: Path, name: str | None = None, data: bytes | None = None) 
     """Read one input file. Never raises for bad content: a file that cannot be read
     comes back with ``refused`` set."""
     src = SourceFile(path=path, name=name or str(path))
+    suffix = path.suffix.lower()
     try:
-        if data is None:
+        if data is None and suffix in PARQUET_SUFFIXES:
+            # read in batches later: hashed here without holding the whole file
+            digest = hashlib.sha256()
+            with open(path, "rb") as fh:
+                while chunk := fh.read(1 << 20):
+                    digest.update(chunk)
+            src.sha256 = digest.hexdigest()
+            data = b"" if path.stat().st_size == 0 else None
+        elif data is None:
             data = path.read_bytes()
     except OSError as e:
         src.refused = f"文件无法打开：{e.strerror or e}"
         return src
-    src.sha256 = hashlib.sha256(data).hexdigest()
-    suffix = path.suffix.lower()
+    if data is not None:
+        src.sha256 = hashlib.sha256(data).hexdigest()
     try:
-        if not data:
+        if data is not None and not data:
             raise RefusedFile("文件为空（0字节）")
         if suffix in EXCEL_SUFFIXES:
             _read_workbook(src, data)

@@ -110,6 +110,23 @@ def test_town_without_suffix_for_a_town_not_a_street(load_rows, db_path):
     assert _one(db_path, "SELECT town FROM activities") == "和平镇"
 
 
+def test_a_short_name_two_towns_share_is_refused_and_a_full_district_name_wins(load_rows, db_path):
+    load_rows("towns", [["区", "镇街", "类型"], ["测试区", "长安街道", "街道"], ["测试区", "长安镇", "镇"],
+                        ["测试", "东风街道", "街道"]])
+    report = load_rows("activities", [
+        ACTIVITY_HEADER,
+        ["A1", "宣讲活动", "测试区", "长安镇", "2023-03-05", 1, 2],
+        ["A2", "宣讲活动", "测试区", "长安", "2023-03-05", 1, 2],  # 长安街道 or 长安镇?
+        ["A3", "宣讲活动", "测试", "东风", "2023-03-05", 1, 2],  # 测试 is a district's full name
+        ["A4", "宣讲活动", "测试", "长安街道", "2023-03-05", 1, 2],  # ... so not 测试区 here
+    ])
+    assert query(db_path, "SELECT activity_id, district, town FROM activities ORDER BY 1") == [
+        ("A1", "测试区", "长安镇"), ("A3", "测试", "东风街道")]
+    assert report.rejects[["row", "column"]].values.tolist() == [[3, "镇街"], [5, "镇街"]]
+    assert "无法识别：长安（测试区没有这个镇街" in report.rejects["reason"].iloc[0]
+    assert "无法识别：长安街道（测试没有这个镇街" in report.rejects["reason"].iloc[1]
+
+
 def test_title_rows_above_the_header_are_skipped_and_row_numbers_follow_excel(tmp_path, db_path):
     path = write_xlsx(tmp_path / "t.xlsx", {"活动": [
         ["清江浦区2023年活动台账"],
@@ -209,6 +226,37 @@ def test_parquet_input_loads_through_the_same_rules(tmp_path, db_path):
     report = load([tmp_path / "activities.parquet"], db_path)
     assert report.exit_code == 0, report.rejects.to_dict("records")
     assert query(db_path, "SELECT date, public FROM activities") == [(dt.date(2023, 3, 5), 7)]
+
+
+def test_a_parquet_file_loads_in_batches_with_its_own_row_numbers(tmp_path, db_path, monkeypatch):
+    """A Parquet file is read a batch at a time (here 2 rows): blank rows, numbers written
+    as floats, and row numbers come out as if it had been read whole."""
+    import etl.read
+
+    monkeypatch.setattr(etl.read, "PARQUET_BATCH_ROWS", 2)
+    kinds = ["宣讲活动", None, "宣讲活动", "宣讲活动", "宣讲活动"]  # row 3 (the file's 2nd) is blank
+    table = pa.table({
+        "活动编号": ["A1", None, "A3", "A4", "A5"], "类型": kinds,
+        "区": ["清江浦区", " ", "清江浦区", "清江浦区", "清江浦区"],
+        "镇街": ["柳树湾", None, "柳树湾", "柳树湾", "柳树湾"],
+        "日期": ["2023-03-05", None, "2023-03-06", "2023-13-01", "2023-03-08"],
+        "群众人数": pa.array([7.0, float("nan"), 2.5, 1.0, None], pa.float64()),
+        "备注": ["x", "only an unknown column is filled", None, None, None],
+    })
+    pq.write_table(table, tmp_path / "activities.parquet", row_group_size=3)
+    report = load([tmp_path / "activities.parquet"], db_path)
+    f = report.files[0]
+    assert (f.rows_read, f.rows_loaded, f.rows_rejected) == (4, 2, 2)
+    assert f.sheets == [(None, "activities", 4)]
+    assert query(db_path, "SELECT activity_id, _row, public FROM activities ORDER BY 1") == [("A1", 2, 7), ("A5", 6, 0)]
+    assert report.rejects[["row", "column", "value"]].values.tolist() == [[4, "群众人数", "2.5"], [5, "日期", "2023-13-01"]]
+
+
+def test_a_parquet_file_of_blank_rows_only_is_refused(tmp_path, db_path):
+    pq.write_table(pa.table({"类型": [None, " "], "区": [None, None], "镇街": ["", None], "日期": [None, None]}),
+                   tmp_path / "activities.parquet")
+    report = load([tmp_path / "activities.parquet"], db_path)
+    assert report.exit_code == 2 and "只有表头" in report.files[0].refused
 
 
 def test_a_folder_loads_every_file_in_it(tmp_path, db_path):

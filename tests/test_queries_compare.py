@@ -287,3 +287,25 @@ def test_district_sizes_are_the_counted_towns_and_their_deputies(con):
 
 def test_measure_kinds():
     assert [cq.measure_kind(m) for m in ("congress", "micro_closing_rate", "covered")] == ["count", "rate", "state"]
+
+
+def test_district_figures_are_the_sizes_and_the_table_from_one_query(con):
+    statements: list[str] = []
+
+    class Counting:
+        def __init__(self, real):
+            self._real = real
+
+        def execute(self, sql, parameters=None):
+            statements.append(sql)
+            return self._real.execute(sql, parameters) if parameters is not None else self._real.execute(sql)
+
+        def __getattr__(self, name):
+            return getattr(self._real, name)
+
+    f = Filters(year=2024)
+    sizes, table = cq.district_figures(Counting(con), f, MINE)
+    both = len(statements)
+    pd.testing.assert_frame_equal(sizes, cq.district_sizes(Counting(con), f, MINE))
+    assert both > 0 and len(statements) == 2 * both  # the comparison ran once for both
+    pd.testing.assert_frame_equal(table, cq.district_table(con, f, MINE))

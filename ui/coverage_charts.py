@@ -75,8 +75,7 @@ def burnup(series: pd.DataFrame, bands: pd.DataFrame, as_of, height: int = 470) 
                         name=t("ro.chart.projected"), line=dict(color=PROJECTED, width=2, dash="dot"),
                         hovertemplate="%{x|%Y-%m}: %{y:.1f}<extra>" + t("ro.chart.projected") + "</extra>")
     towns = int(series["towns"].iloc[0])
-    shapes.append(dict(type="line", x0=0, x1=1, xref="x domain", y0=towns, y1=towns, yref="y",
-                       line=dict(color="#777", dash="dot", width=1)))
+    shapes.append(charts.hline(towns, color="#777", dash="dot", width=1))
     notes.append(dict(text=t("ro.chart.all_towns", n=towns), showarrow=False, x=0, xanchor="left", xref="x domain",
                       y=towns, yanchor="top", yref="y", font=dict(size=14, color="#555")))
     cut = pd.Timestamp(as_of)

@@ -1,9 +1,9 @@
 """The one cache seam between the warehouse and the pages.
 
 * :func:`get` runs a pure query function (``warehouse/queries``) through
-  ``st.cache_resource`` (each caller gets its own copy), keyed on the function, the filters, any extra arguments and the
-  warehouse version — so a new load (a swapped-in file) is seen on the next rerun, with
-  no restart.
+  ``st.cache_resource`` (each caller gets its own copy), keyed on the function, the
+  filters, any extra arguments and the warehouse version — so a new load (a swapped-in
+  file) is seen on the next rerun, with no restart.
 * Each query runs on its own cursor of a read-only connection that is cached per
   warehouse version (``st.cache_resource``); read-only connections never take the write
   lock, so the ETL's build-and-swap is never blocked and a page never sees a lock error.

@@ -295,12 +295,11 @@ with frame.guard("compare.districts"):
         # district whose data runs further is not favoured in an unfinished year.
         ends = [d for d in (data.get(common.data_as_of, None, x, f.scope) for x in chosen) if d]
         fc = replace(f, district=None, towns=(), as_of=min(ends) if ends else f.as_of)
-        sizes = data.get(cq.district_sizes, fc, tuple(chosen))
+        sizes, table = data.get(cq.district_figures, fc, tuple(chosen))
         if sizes.empty:
             st.info(t("cmp.dist.empty"))
         else:
             order = list(sizes["district"])
-            table = data.get(cq.district_table, fc, tuple(chosen))
             if len(order) == 1:
                 st.info(t("cmp.dist.single", district=order[0]))
             st.caption(t("cmp.dist.caption", period=_period(fc), sizes=t("cmp.sep").join(

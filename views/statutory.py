@@ -77,9 +77,7 @@ with frame.guard("statutory.table"):
                             hovertemplate="%{x}: %{customdata[1]}<extra></extra>", showlegend=False)
             # The two minimums as dashed lines across the plot (as fig.add_hline draws them,
             # in one layout update: add_hline validates the layout again each time).
-            minimums = [dict(type="line", x0=0, x1=1, xref="x domain", y0=n, y1=n, yref="y",
-                             line=dict(color="#888", dash="dash", width=1))
-                        for n in sorted({statutory.MIN_CONGRESS, statutory.MIN_REVIEW})]
+            minimums = [charts.hline(n, width=1) for n in sorted({statutory.MIN_CONGRESS, statutory.MIN_REVIEW})]
             fig.update_layout(shapes=minimums, legend=dict(traceorder="normal"))
             if long["n"].max() <= 10:  # whole meetings: no 0.5 ticks
                 fig.update_yaxes(dtick=1)

@@ -11,6 +11,7 @@ Nothing new is counted here (the rules are in ``towns``); this module shapes the
   districts side by side (total, per 镇街, per 100 deputies for each).
 * :func:`district_sizes` — the counted towns and the deputies of each district: what the
   per-town and per-100-deputies figures divide by.
+* :func:`district_figures` — both of the above from one query, as the page takes them.
 """
 
 from __future__ import annotations
@@ -53,12 +54,19 @@ def ranked_towns(con: duckdb.DuckDBPyConnection, f: Filters, measure: str, per_d
     return out[RANKED_COLUMNS].reset_index(drop=True)
 
 
+def district_figures(con: duckdb.DuckDBPyConnection, f: Filters, districts: tuple[str, ...] = ()
+                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(:func:`district_sizes`, :func:`district_table`) from one run of
+    :func:`towns.district_comparison` — what the page shows, for the price of one query (the
+    comparison reads every district's records: at national scale its cost is the page's)."""
+    long = towns.district_comparison(con, f, districts)
+    return _sizes(long), _table(long)
+
+
 def district_sizes(con: duckdb.DuckDBPyConnection, f: Filters, districts: tuple[str, ...] = ()) -> pd.DataFrame:
     """``district``, ``towns`` (counted), ``deputies`` (of those towns), one row per district of
     :func:`towns.district_comparison` (same order)."""
-    long = towns.district_comparison(con, f, districts)
-    return long.drop_duplicates("district")[["district", "towns", "deputies"]].astype(
-        {"towns": "int64", "deputies": "int64"}).reset_index(drop=True)
+    return _sizes(towns.district_comparison(con, f, districts))
 
 
 def district_table(con: duckdb.DuckDBPyConnection, f: Filters, districts: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -66,7 +74,15 @@ def district_table(con: duckdb.DuckDBPyConnection, f: Filters, districts: tuple[
     (:func:`measure_kind`), then for each district (in :func:`towns.district_comparison`'s
     order) the columns ``<district>|total``, ``<district>|per_town`` and
     ``<district>|per_100_deputies``. Per town and per 100 deputies are NaN for rates and states."""
-    long = towns.district_comparison(con, f, districts)
+    return _table(towns.district_comparison(con, f, districts))
+
+
+def _sizes(long: pd.DataFrame) -> pd.DataFrame:
+    return long.drop_duplicates("district")[["district", "towns", "deputies"]].astype(
+        {"towns": "int64", "deputies": "int64"}).reset_index(drop=True)
+
+
+def _table(long: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame({"measure": list(towns.MEASURES), "kind": [measure_kind(m) for m in towns.MEASURES]})
     for district, g in long.groupby("district", sort=False):
         g = g.set_index("measure").reindex(list(towns.MEASURES))
