@@ -220,6 +220,20 @@ ETL_NOTES: dict[str, tuple[str, str, dict[str, tuple[str, str]]]] = {
             "value": ("值", "value"),
         },
     ),
+    "etl_summary": (
+        "每次导入后重建的汇总：按记录类型、区、年份的记录数和最晚日期。看板的“数据截至”和年份列表读它，"
+        "不必逐条扫描记录。",
+        "Rebuilt by every load: per record kind, district and year, the records and their latest "
+        "date. The dashboard's 数据截至 and its list of years read it instead of every record.",
+        {
+            "kind": ("记录类型（英文名）", "record kind (English name)"),
+            "district": ("区（企业意见取其走访的区）", "district (an opinion takes its visit's)"),
+            "year": ("年份（该类型的年份列；无年份列的类型为空）",
+                     "year (the kind's year column; blank for a kind without one)"),
+            "latest": ("这些记录所有日期列中最晚的日期", "the latest of any date column of these records"),
+            "records": ("记录数", "number of records"),
+        },
+    ),
 }
 
 _PURPOSE = """\

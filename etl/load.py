@@ -313,6 +313,34 @@ def _apply_kind(con: duckdb.DuckDBPyConnection, kind: Kind, sheets: list[tuple[i
     _maybe_fail(f"applied:{kind.name}", fail_at)
 
 
+def summary_sql() -> str:
+    """The rows of ``etl_summary``: per kind with dates or years, district and year, the
+    records and the latest of their dates (opinions take their visit's district)."""
+    parts = []
+    for k in KINDS:
+        dates = [c.id for c in k.columns if c.type == "date"]
+        has_year = "year" in k.output_columns
+        if not dates and not has_year:
+            continue
+        if k.name == "enterprise_opinions":
+            src, alias, district = "enterprise_opinions o JOIN enterprise_visits v USING (visit_id)", "o.", "v.district"
+        else:
+            src, alias, district = k.name, "", "district"
+        latest = f"greatest({', '.join(f'max({alias}{d})' for d in dates)})" if dates else "CAST(NULL AS DATE)"
+        year = f"CAST({alias}year AS INTEGER)" if has_year else "CAST(NULL AS INTEGER)"
+        parts.append(f"SELECT {lit(k.name)} AS kind, {district} AS district, {year} AS year, {latest} AS latest, "
+                     f"count(*) AS records FROM {src} GROUP BY ALL")
+    return " UNION ALL ".join(parts)
+
+
+def summarise(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild ``etl_summary`` from the records as they now stand."""
+    con.execute("CREATE TABLE IF NOT EXISTS etl_summary (kind VARCHAR NOT NULL, district VARCHAR, "
+                "year INTEGER, latest DATE, records BIGINT NOT NULL)")  # (a warehouse from before it)
+    con.execute("DELETE FROM etl_summary")
+    con.execute(f"INSERT INTO etl_summary {summary_sql()}")
+
+
 def _count(con: duckdb.DuckDBPyConnection) -> dict[int, dict[str, int]]:
     out: dict[int, dict[str, int]] = {}
     for src, read, rejected in con.execute(
@@ -364,6 +392,7 @@ def _apply(con: duckdb.DuckDBPyConnection, sources: list[SourceFile], load_id: i
             r.rows_new += c.get("new", 0)
             r.rows_changed += c.get("changed", 0)
             r.rows_unchanged += c.get("same", 0)
+    summarise(con)
     now = dt.datetime.now().replace(microsecond=0)
     rows = []
     for r in reports:
@@ -452,11 +481,11 @@ def _fold_wal(db: Path) -> None:
 
 
 MEMORY_ENV = "OVERSIGHT_ETL_MEMORY"
-DEFAULT_MEMORY = "4GB"
+DEFAULT_MEMORY = "2GB"
 
 
 def memory_limit() -> str:
-    """DuckDB's memory limit for a load (``$OVERSIGHT_ETL_MEMORY``, default 4GB): beyond it
+    """DuckDB's memory limit for a load (``$OVERSIGHT_ETL_MEMORY``, default 2GB): beyond it
     the staged rows and the sorts spill to a temporary folder beside the warehouse, so a
     national load runs in bounded memory instead of DuckDB's default of 80% of the machine."""
     return os.environ.get(MEMORY_ENV, "").strip() or DEFAULT_MEMORY
@@ -496,6 +525,8 @@ def load(paths: list[Path] | list[str], db: Path | str | None = None, *, dry_run
             _kill_point("copied")
             con = duckdb.connect(str(tmp), config={"memory_limit": memory_limit()})
             try:
+                # (DuckDB's own progress bar would scribble over the command line's report)
+                con.execute("SET enable_progress_bar = false")
                 _prepare(con)
                 con.execute("BEGIN TRANSACTION")
                 if fresh:

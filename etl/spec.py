@@ -560,6 +560,16 @@ CREATE TABLE IF NOT EXISTS etl_meta (
     key VARCHAR NOT NULL,
     value VARCHAR
 );
+
+-- Per kind, district and year: how many records and the latest of their dates, rebuilt by
+-- every load (the data's cut-off and its years, read without scanning every record).
+CREATE TABLE IF NOT EXISTS etl_summary (
+    kind VARCHAR NOT NULL,
+    district VARCHAR,
+    year INTEGER,
+    latest DATE,
+    records BIGINT NOT NULL
+);
 """
 
 

@@ -244,3 +244,42 @@ def test_load_history_and_the_rejects_of_a_past_load(tmp_path: Path):
         assert fr.loads_of_file(con, "0" * 64).empty
     finally:
         con.close()
+
+
+# --- the load's summary -----------------------------------------------------------------
+
+def test_the_load_summary_gives_the_cut_off_and_years_the_records_give(fixture_con, monkeypatch):
+    districts = (None, "测试区", "清江浦区", "无此区")
+    assert common.has_summary(fixture_con)
+    fast = [common.data_as_of(fixture_con, d) for d in districts], common.years(fixture_con)
+    monkeypatch.setattr(common, "has_summary", lambda con: False)  # the long way: every record
+    slow = [common.data_as_of(fixture_con, d) for d in districts], common.years(fixture_con)
+    assert fast == slow
+    assert fast[0][:2] == [dt.date(2025, 6, 30), dt.date(2025, 6, 30)] and fast[0][3] is None
+
+
+def test_the_summary_follows_every_load_and_a_warehouse_without_one_is_read_directly(tmp_path: Path):
+    header = ["活动编号", "类型", "区", "镇街", "日期"]
+    towns = write_csv(tmp_path / "t" / "镇街.csv", [["区", "镇街", "类型"], ["测试区", "甲街道", "街道"]])
+    db = tmp_path / "wh.duckdb"
+
+    def activity(aid: str, day: str) -> Path:
+        return write_csv(tmp_path / aid / "活动.csv", [header, [aid, "宣讲活动", "测试区", "甲街道", day]])
+
+    def answers() -> tuple:
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            return common.has_summary(con), common.data_as_of(con, "测试区"), common.data_as_of(con), common.years(con)
+        finally:
+            con.close()
+
+    assert load([towns, activity("A1", "2023-03-05")], db).exit_code == 0
+    assert answers() == (True, dt.date(2023, 3, 5), dt.date(2023, 3, 5), [2023])
+    assert load([activity("A2", "2024-07-01")], db).exit_code == 0
+    assert answers() == (True, dt.date(2024, 7, 1), dt.date(2024, 7, 1), [2024, 2023])
+    con = duckdb.connect(str(db))  # a warehouse written before the summary existed
+    con.execute("DROP TABLE etl_summary")
+    con.close()
+    assert answers() == (False, dt.date(2024, 7, 1), dt.date(2024, 7, 1), [2024, 2023])
+    assert load([activity("A3", "2024-08-01")], db).exit_code == 0  # the next load writes it again
+    assert answers() == (True, dt.date(2024, 8, 1), dt.date(2024, 8, 1), [2024, 2023])

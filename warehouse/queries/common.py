@@ -43,6 +43,11 @@ def data_as_of(con: duckdb.DuckDBPyConnection, district: str | Filters | None = 
         district = f.district
     else:
         f = Filters(district=district).scoped(scope) if scope is not None else Filters(district=district)
+    if f.scope is None and has_summary(con):
+        row = con.execute("SELECT max(latest) FROM etl_summary WHERE list_contains($kinds, kind) "
+                          "AND ($district IS NULL OR district = $district)",
+                          {"kinds": list(RECORD_DATES), "district": district}).fetchone()
+        return row[0] if row else None
     parts = []
     params: dict[str, object] = {"district": district}
     for kind, cols in RECORD_DATES.items():
@@ -112,12 +117,26 @@ def counted_towns(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
         "ORDER BY district, town_code NULLS LAST, town", p).df()
 
 
+YEAR_KINDS = ("activities", "enterprise_visits", "micro_suggestions", "formal_suggestions", "appraisals",
+              "rollout_plan")
+
+
+def has_summary(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the warehouse has ``etl_summary`` (every load since it was introduced writes
+    it; a warehouse built before has not, and is then read the long way)."""
+    row = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'etl_summary' "
+                      "AND table_catalog = current_database() AND table_schema = current_schema()").fetchone()
+    return bool(row and row[0])
+
+
 def years(con: duckdb.DuckDBPyConnection) -> list[int]:
     """Years that hold any dated record, newest first."""
+    if has_summary(con):
+        return [r[0] for r in con.execute(
+            "SELECT DISTINCT year FROM etl_summary WHERE list_contains($kinds, kind) AND year IS NOT NULL "
+            "ORDER BY year DESC", {"kinds": list(YEAR_KINDS)}).fetchall()]
     rows = con.execute(
-        "SELECT DISTINCT year FROM (SELECT year FROM activities UNION ALL SELECT year FROM enterprise_visits "
-        "UNION ALL SELECT year FROM micro_suggestions UNION ALL SELECT year FROM formal_suggestions "
-        "UNION ALL SELECT year FROM appraisals UNION ALL SELECT year FROM rollout_plan) WHERE year IS NOT NULL "
-        "ORDER BY year DESC"
+        "SELECT DISTINCT year FROM (" + " UNION ALL ".join(f"SELECT year FROM {k}" for k in YEAR_KINDS)
+        + ") WHERE year IS NOT NULL ORDER BY year DESC"
     ).fetchall()
     return [r[0] for r in rows]
