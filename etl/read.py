@@ -240,9 +240,9 @@ def grid_to_sheet(kind: Kind, grid: Sequence[Sequence[object]], sheet_name: str 
     if data_start < len(grid):
         hmap = header_map(kind)
         below = head[data_start]
-        cells = [(pos, c) for pos, c in enumerate(below) if c is not None and c.strip()]
-        sub = {pos: hmap.get(normalize_header(c)) for pos, c in cells}
-        if cells and all(cid is not None and cid not in ids for cid in sub.values()) \
+        filled = [(pos, c) for pos, c in enumerate(below) if c is not None and c.strip()]
+        sub = {pos: hmap.get(normalize_header(c)) for pos, c in filled}
+        if filled and all(cid is not None and cid not in ids for cid in sub.values()) \
                 and all(pos >= len(ids) or ids[pos] is None for pos in sub):
             ids = list(ids) + [None] * (len(below) - len(ids))
             raw_headers += [None] * (len(below) - len(raw_headers))

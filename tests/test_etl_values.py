@@ -127,6 +127,20 @@ def test_a_short_name_two_towns_share_is_refused_and_a_full_district_name_wins(l
     assert "无法识别：长安街道（测试没有这个镇街" in report.rejects["reason"].iloc[1]
 
 
+def test_a_workbook_with_a_blank_row_under_the_header_reads_its_number_and_date_cells(tmp_path, db_path):
+    # (The cells were once left unconverted when the row under the header was blank, and
+    # the whole file was refused.)
+    path = write_xlsx(tmp_path / "b.xlsx", {"活动": [
+        ACTIVITY_HEADER,
+        [" "] + [None] * (len(ACTIVITY_HEADER) - 1),  # a blank row (one cell holds a space)
+        _activity(aid="A1", date=dt.date(2023, 3, 5), deputies=2, public=7.0),
+    ]})
+    report = load([path], db_path)
+    assert report.exit_code == 0, (report.files[0].refused, report.rejects.to_dict("records"))
+    assert query(db_path, "SELECT activity_id, date, deputies, public, _row FROM activities") == [
+        ("A1", dt.date(2023, 3, 5), 2, 7, 3)]
+
+
 def test_title_rows_above_the_header_are_skipped_and_row_numbers_follow_excel(tmp_path, db_path):
     path = write_xlsx(tmp_path / "t.xlsx", {"活动": [
         ["清江浦区2023年活动台账"],
