@@ -214,26 +214,27 @@ def _key_labels(kind: Kind) -> str:
     return "+".join(kind.column(c).label for c in kind.key)
 
 
-def _stage(con: duckdb.DuckDBPyConnection, kind: Kind, sheets: list[tuple[int, Sheet]]) -> None:
-    """``stg``: every row of the kind's sheets, cleaned, typed and checked (``stage_sql``) —
-    a sheet at a time, a Parquet file a batch at a time, so that only DuckDB (which spills
-    to disk under its memory limit) ever holds the whole of a large load."""
-    staged = False
+def _raw_tables(kind: Kind, sheets: list[tuple[int, Sheet]]) -> Iterator[pa.Table]:
+    """The kind's rows as ``raw_in`` tables (with ``_src``): a sheet at a time, a Parquet file
+    a batch at a time; one empty table when there are no rows (``stg`` is still made)."""
+    empty = True
     for sid, sheet in sheets:
         for table in sheet.tables():
-            raw = table.append_column("_src", pa.repeat(pa.scalar(sid, pa.int32()), table.num_rows))
-            con.register("raw_in", raw)
-            try:
-                con.execute(stage_sql(kind, insert=staged))
-            finally:
-                con.unregister("raw_in")
-            staged = True
-    if not staged:  # (no rows at all: the table is still made, empty)
-        empty = pa.table({**{c.id: pa.nulls(0, pa.string()) for c in kind.columns},
-                          "_row": pa.array([], pa.int64()), "_src": pa.array([], pa.int32())})
-        con.register("raw_in", empty)
+            empty = False
+            yield table.append_column("_src", pa.repeat(pa.scalar(sid, pa.int32()), table.num_rows))
+    if empty:
+        yield pa.table({**{c.id: pa.nulls(0, pa.string()) for c in kind.columns},
+                        "_row": pa.array([], pa.int64()), "_src": pa.array([], pa.int32())})
+
+
+def _stage(con: duckdb.DuckDBPyConnection, kind: Kind, sheets: list[tuple[int, Sheet]]) -> None:
+    """``stg``: every row of the kind's sheets, cleaned, typed and checked (``stage_sql``),
+    a part at a time, so that only DuckDB (which spills to disk under its memory limit)
+    ever holds the whole of a large load."""
+    for i, raw in enumerate(_raw_tables(kind, sheets)):
+        con.register("raw_in", raw)
         try:
-            con.execute(stage_sql(kind))
+            con.execute(stage_sql(kind, insert=i > 0))
         finally:
             con.unregister("raw_in")
 
@@ -335,8 +336,7 @@ def summary_sql() -> str:
 
 def summarise(con: duckdb.DuckDBPyConnection) -> None:
     """Rebuild ``etl_summary`` from the records as they now stand."""
-    con.execute("CREATE TABLE IF NOT EXISTS etl_summary (kind VARCHAR NOT NULL, district VARCHAR, "
-                "year INTEGER, latest DATE, records BIGINT NOT NULL)")  # (a warehouse from before it)
+    create_schema(con)  # (idempotent: adds etl_summary to a warehouse written before it)
     con.execute("DELETE FROM etl_summary")
     con.execute(f"INSERT INTO etl_summary {summary_sql()}")
 
