@@ -228,9 +228,8 @@ def hash_sql(kind: Kind, prefix: str = "") -> str:
     return f"md5(concat_ws({lit(SEP)}, {parts}))"
 
 
-def stage_sql(kind: Kind, insert: bool = False) -> str:
-    """``CREATE TEMP TABLE stg`` for one kind from the registered table ``raw_in`` — or, with
-    ``insert``, the same rows added to ``stg`` (a large load is staged a part at a time)."""
+def stage_sql(kind: Kind) -> str:
+    """``CREATE TEMP TABLE stg`` for one kind from the registered table (or stream) ``raw_in``."""
     cleaned = ", ".join(f"etl_clean({c.id}) AS r_{c.id}" for c in kind.columns)
     values: list[str] = []
     errors: list[tuple[Column, str]] = []
@@ -268,8 +267,8 @@ def stage_sql(kind: Kind, insert: bool = False) -> str:
     typed = ", ".join(f"v.{c.id}" for c in kind.columns)
     raws = ", ".join(f"v.r_{c.id}" for c in kind.columns)
     return (
-        ("INSERT INTO stg\n" if insert else "CREATE OR REPLACE TEMP TABLE stg AS\n")
-        + f"WITH c AS (SELECT _src, _row, {cleaned} FROM raw_in),\n"
+        "CREATE OR REPLACE TEMP TABLE stg AS\n"
+        f"WITH c AS (SELECT _src, _row, {cleaned} FROM raw_in),\n"
         f"v AS (SELECT c.*, {', '.join(values)}, {inner_errors}\n"
         f"      FROM c {' '.join(joins)})\n"
         f"SELECT v._src, v._row, {raws}, {typed}{derived}{year},\n"
