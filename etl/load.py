@@ -258,7 +258,9 @@ def _stage(con: duckdb.DuckDBPyConnection, kind: Kind, sheets: list[tuple[int, S
 
 
 def _apply_kind(con: duckdb.DuckDBPyConnection, kind: Kind, sheets: list[tuple[int, Sheet]], load_id: int,
-                fail_at: str | None) -> None:
+                fail_at: str | None) -> dict[int, dict[str, int]]:
+    """Stage, check and write one kind's rows; per sheet (``_src``) the rows read, rejected,
+    new, changed and unchanged."""
     _stage(con, kind, sheets)
     # References: a row that names a record that does not exist (or was rejected).
     for ref in kind.refs:
@@ -311,6 +313,10 @@ def _apply_kind(con: duckdb.DuckDBPyConnection, kind: Kind, sheets: list[tuple[i
         "WHERE _key IN (SELECT _key FROM stg WHERE _reason IS NULL)) t ON t._key = stg._key "
         "WHERE stg._reason IS NULL"
     )
+    counts = _count(con)
+    # stg is done with: dropped before the sort of the insert, which may spill as much again
+    # (a national load's staged rows and that sort do not both need the disk at once).
+    con.execute("DROP TABLE stg")
     con.execute(f"DELETE FROM {kind.name} WHERE _key IN (SELECT _key FROM _good WHERE _status = 'changed')")
     cols = kind.output_columns
     col_list = ", ".join(cols)
@@ -329,7 +335,9 @@ def _apply_kind(con: duckdb.DuckDBPyConnection, kind: Kind, sheets: list[tuple[i
         f"FROM _good g JOIN _src_info s USING (_src) WHERE g._status <> 'same' ORDER BY {order}",
         {"load_id": load_id},
     )
+    con.execute("DROP TABLE _good")
     _maybe_fail(f"applied:{kind.name}", fail_at)
+    return counts
 
 
 def summary_sql() -> str:
@@ -402,8 +410,7 @@ def _apply(con: duckdb.DuckDBPyConnection, sources: list[SourceFile], load_id: i
         if kind.name != "towns" and not lookups_built:
             _build_lookups(con)
             lookups_built = True
-        _apply_kind(con, kind, by_kind[kind.name], load_id, fail_at)
-        for sid, c in _count(con).items():
+        for sid, c in _apply_kind(con, kind, by_kind[kind.name], load_id, fail_at).items():
             r = reports[owner[sid]]
             r.rows_read += c.get("read", 0)
             r.rows_rejected += c.get("rejected", 0)

@@ -3,7 +3,8 @@
 For a record kind, :func:`stage_sql` gives one ``CREATE TEMP TABLE stg AS SELECT …`` that
 reads the raw string table ``raw_in`` (see ``etl/read.py``) and produces, per input row:
 
-* ``r_<col>`` — the cell text, trimmed (empty -> NULL), kept to quote in a reject reason;
+* ``r_<col>`` — the cell text, trimmed (empty -> NULL), quoted in a reject reason (kept in
+  ``stg`` only for the columns that reference another kind, checked after staging);
 * ``<col>`` — the typed value (DATE, BIGINT, BOOLEAN, the enumeration *code*, the town's
   full name …), NULL where the cell is blank or cannot be read;
 * ``_reason`` / ``_column`` / ``_value`` — why the row is rejected (every fault of the row
@@ -265,13 +266,15 @@ def stage_sql(kind: Kind) -> str:
     derived = "".join(f", {expr_prefixed(expr, kind)} AS {name}" for name, _t, expr in kind.derived)
     year = f", CAST(year(v.{kind.main_date}) AS INTEGER) AS year" if kind.main_date else ""
     typed = ", ".join(f"v.{c.id}" for c in kind.columns)
-    raws = ", ".join(f"v.r_{c.id}" for c in kind.columns)
+    # The cell texts are kept only where a later step quotes them (a reference checked
+    # against another kind): at national scale every kept text is another copy of the load.
+    raws = "".join(f"v.r_{r.column}, " for r in kind.refs)
     return (
         "CREATE OR REPLACE TEMP TABLE stg AS\n"
         f"WITH c AS (SELECT _src, _row, {cleaned} FROM raw_in),\n"
         f"v AS (SELECT c.*, {', '.join(values)}, {inner_errors}\n"
         f"      FROM c {' '.join(joins)})\n"
-        f"SELECT v._src, v._row, {raws}, {typed}{derived}{year},\n"
+        f"SELECT v._src, v._row, {raws}{typed}{derived}{year},\n"
         f"  {key_sql(kind, 'v.')} AS _key, {hash_sql(kind, 'v.')} AS _hash,\n"
         f"  {reason} AS _reason, {column} AS _column, {value} AS _value\n"
         "FROM v"
