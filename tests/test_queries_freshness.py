@@ -283,3 +283,22 @@ def test_the_summary_follows_every_load_and_a_warehouse_without_one_is_read_dire
     assert answers() == (False, dt.date(2024, 7, 1), dt.date(2024, 7, 1), [2024, 2023])
     assert load([activity("A3", "2024-08-01")], db).exit_code == 0  # the next load writes it again
     assert answers() == (True, dt.date(2024, 8, 1), dt.date(2024, 8, 1), [2024, 2023])
+
+
+def test_one_districts_freshness_and_grid_are_its_part_of_every_districts(demo_db: Path):
+    """The district narrows the records themselves (so other districts' row groups are
+    skipped): what one district shows is exactly its part of the whole warehouse's."""
+    with duckdb.connect(str(demo_db), read_only=True) as c:
+        every = fr.freshness_by_kind(c, Filters())
+        districts = sorted(every["district"].unique())
+        assert len(districts) >= 2
+        for d in districts:
+            mine = fr.freshness_by_kind(c, Filters(district=d))
+            assert mine["records"].sum() > 0
+            pd.testing.assert_frame_equal(mine, every[every["district"] == d].reset_index(drop=True))
+            for kind in fr.GRID_KINDS:
+                whole = fr.completeness_by_town_month(c, Filters(year=2023), kind)
+                part = fr.completeness_by_town_month(c, Filters(district=d, year=2023), kind)
+                assert part["reported"].any(), (d, kind)
+                expected = whole[whole["district"] == d].sort_values(["town", "month"]).reset_index(drop=True)
+                pd.testing.assert_frame_equal(part.sort_values(["town", "month"]).reset_index(drop=True), expected)

@@ -413,3 +413,35 @@ def test_demo_profile_agrees_with_the_coverage_and_sites_pages(demo_con):
         assert wide.loc[town, "sites_accepted"] == len(accepted), town
         assert len(tq.town_stations(demo_con, f, town)) == wide.loc[town, "stations"], town
         assert len(tq.town_activities(demo_con, f, town)) == wide.loc[town, "activities"], town
+
+
+# --- one reading of the records for many periods or a few districts ------------------------
+
+@pytest.mark.parametrize("as_of", [None, dt.date(2024, 6, 30)])
+def test_measures_by_year_are_each_years_measures(demo_con, as_of):
+    """The trend's single query gives, year by year, what :func:`town_measures` gives for
+    that year — the states (stations, accepted sites) as of each year's end or the cut-off,
+    and nothing in a year after the cut-off."""
+    f = Filters(district="清江浦区", as_of=as_of)
+    by_year = tq.town_measures_by_year(demo_con, f, 2021, 2025)
+    assert sorted(by_year["year"].unique()) == [2021, 2022, 2023, 2024, 2025]
+    for year in range(2021, 2026):
+        part = by_year[by_year["year"] == year].drop(columns="year").reset_index(drop=True)
+        pd.testing.assert_frame_equal(part, tq.town_measures(demo_con, f.with_year(year)), check_dtype=False)
+    assert by_year["activities"].sum() > 0
+    if as_of is not None:
+        assert by_year.loc[by_year["year"] == 2025, "activities"].sum() == 0
+
+
+def test_comparing_a_few_districts_reads_only_those_and_agrees_with_all(demo_con):
+    f = Filters(year=2023)
+    every = tq.district_comparison(demo_con, f)
+    districts = sorted(every["district"].unique())
+    assert len(districts) >= 2
+    for d in districts:
+        few = tq.district_comparison(demo_con, f, (d,))
+        assert set(few["district"]) == {d}
+        pd.testing.assert_frame_equal(few.reset_index(drop=True),
+                                      every[every["district"] == d].reset_index(drop=True))
+    both = tq.district_comparison(demo_con, f, tuple(reversed(districts)))
+    pd.testing.assert_frame_equal(both, every)  # the listing order is the towns' codes, not the argument's

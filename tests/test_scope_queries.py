@@ -171,9 +171,10 @@ def extra_args(name: str, full: duckdb.DuckDBPyConnection) -> list[dict[str, obj
         "sites.sites_side_by_side": [{"site_ids": all_site_ids(full)}],
         "sites.practice_sites_assessed": [{}, {"towns": (OTHER,)}, {"towns": (OWN,)}],
         "micro.micro_departments": [{"order": "volume"}, {"order": "time"}],
+        "towns.town_measures_by_year": [{"first": 2021, "last": 2024}],
     }
     if name.startswith("towns.town_") and name not in ("towns.town_measures", "towns.town_ranks",
-                                                        "towns.town_ranking") or name == "towns.deputies_by_level":
+                                                        "towns.town_ranking", "towns.town_measures_by_year") or name == "towns.deputies_by_level":
         return town_args
     if name in ("formal.department_ranking", "formal.feedback_breakdown", "formal.formal_headline",
                 "formal.key_supervised_list", "formal.overdue_list", "formal.reply_status_breakdown",

@@ -737,6 +737,7 @@ def _calls(name: str) -> list[dict[str, object]]:
         "records.record_batches": [{"kind": k} for k in SWEEP_KINDS],
         "micro.micro_departments": [{"order": "volume"}],
         "sites.sites_side_by_side": [{"site_ids": ...}],
+        "towns.town_measures_by_year": [{"first": 2023, "last": 2025}],
     }
     if name in fixed:
         return fixed[name]

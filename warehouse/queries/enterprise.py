@@ -72,7 +72,7 @@ WITH t AS (
 
 def _scope(f: Filters) -> tuple[str, dict[str, object]]:
     town_where, p1 = where(f, year_col=None)
-    visit_where, p2 = where(f, "v", town_col=None, district_col=None, date_col="date")
+    visit_where, p2 = where(f, "v", town_col=None, date_col="date")
     return _SCOPE.format(town_where=town_where, visit_where=visit_where), {**p1, **p2}
 
 

@@ -92,6 +92,8 @@ def freshness_by_kind(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFram
     for k in KINDS:
         visible, p = record_scope(f, k.name)
         params.update(p)
+        if f.district is not None:  # in the relation itself: the other districts' row groups are skipped
+            visible = f"{visible} AND {_district_col(k.name)} = $district"
         parts.append(_kind_sql(k.name, visible))
     districts, p = scope_where(f, None, "district")  # the scope's districts only
     params.update(p)
@@ -152,14 +154,16 @@ def completeness_by_town_month(con: duckdb.DuckDBPyConnection, f: Filters, kind:
     date = KIND_BY_NAME[kind].main_date
     town_match = "r.town = t.town" if GRID_KINDS[kind] == "town" else "r.town IS NULL"
     visible, sp = scope_where(f, "town")
+    # The district narrows the records themselves too: the other districts' row groups are skipped.
+    mine = f"{visible} AND district = $district" if f.district is not None else visible
     return con.execute(
         "WITH t AS (SELECT district, town, town_code FROM towns WHERE counted "
         "AND ($district IS NULL OR district = $district) "
         f"AND (len(CAST($towns AS VARCHAR[])) = 0 OR list_contains(CAST($towns AS VARCHAR[]), town)) AND {visible}), "
         "m AS (SELECT unnest(CAST($months AS INTEGER[])) AS month), "
         f"n AS (SELECT district, town, month({date}) AS month, count(*) AS records FROM {kind} "
-        "WHERE year = $year GROUP BY ALL), "
-        f"r AS ({_reported_sql(kind, visible)}) "
+        f"WHERE year = $year AND {mine} GROUP BY ALL), "
+        f"r AS ({_reported_sql(kind, mine)}) "
         "SELECT t.district, t.town, m.month, coalesce(n.records, 0) AS records, "
         "(n.records IS NOT NULL OR EXISTS (SELECT 1 FROM r WHERE r.district = t.district AND r.month = m.month "
         f"AND {town_match})) AS reported "

@@ -132,7 +132,7 @@ def _narrow(categories: Codes = (), months: Months = (), departments: Codes = ()
 def _scope(f: Filters, timed: bool = False, cal: dict | None = None, categories: Codes = (), months: Months = (),
            departments: Codes = ()) -> tuple[str, dict[str, object]]:
     town_where, p1 = where(f, year_col=None)
-    year_where, p2 = where(f, "m", town_col=None, district_col=None)
+    year_where, p2 = where(f, "m", town_col=None)  # the district too: row groups skipped
     narrow, p3 = _narrow(categories, months, departments)
     sql = _SCOPE.format(town_where=town_where, year_where=f"{year_where} AND {narrow}")
     p = {**p1, **p2, **p3}

@@ -63,7 +63,7 @@ def _scope(f: Filters, kinds: Kinds = (), months: Months = ()) -> tuple[str, dic
     """The counted towns in scope (t) and their activities (a), narrowed to ``kinds``
     (activity-kind codes) and ``months`` (1–12, the month of the activity's date) when given."""
     town_where, p1 = where(f, year_col=None)
-    year_where, p2 = where(f, "a", town_col=None, district_col=None)
+    year_where, p2 = where(f, "a", town_col=None)
     p = {**p1, **p2}
     if kinds:
         year_where += " AND list_contains(CAST($sel_kinds AS VARCHAR[]), a.kind)"

@@ -58,7 +58,7 @@ def statutory_by_town(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFram
     district, town, town_type, year, congress, review, deputy_voter, congress_ok,
     review_ok, compliant, status (met / missed / pending), months_left."""
     town_where, p1 = where(f, year_col=None)
-    year_where, p2 = where(f, "a", town_col=None, district_col=None)
+    year_where, p2 = where(f, "a", town_col=None)
     # The years listed are those with an activity of the district — of the scope's towns
     # for a scoped user, so a year only another town has records of never appears.
     scope_cond, p3 = scope_where(f, "a.town")

@@ -72,54 +72,64 @@ def period(f: Filters) -> tuple[dt.date, dt.date]:
     return dt.date(f.year, 1, 1), (min(end, f.as_of) if f.as_of else end)
 
 
+# Every measure per (town, period). ``p`` lists the periods: one row (``y`` = 0) for the
+# filter's period, or one per year for a trend; ``{y_*}`` is each record's period key (0, or
+# the year of its date) and the records are read once over ``$start .. $end``, the union of
+# the periods. States (stations, accepted sites) are counted as of each period's end.
 _TOWN_MEASURES = """
-WITH t AS (
-    SELECT district, town, town_type, town_code FROM towns WHERE counted AND {town_where}
+WITH p AS (
+    {periods}
+), t AS (
+    SELECT district, town, town_type, town_code, p.y, p.p_end
+    FROM towns CROSS JOIN p WHERE counted AND {town_where}
 ), a AS (
-    SELECT a.district, a.town,
+    SELECT a.district, a.town, {y_a} AS y,
         count(*) FILTER (WHERE a.kind IN ('TOWN_CONGRESS', 'STREET_COUNCIL')) AS congress,
         count(*) FILTER (WHERE a.kind = 'WORK_REVIEW') AS review,
         count(*) FILTER (WHERE a.kind = 'DEPUTY_VOTER') AS deputy_voter,
         count(*) FILTER (WHERE a.kind = 'PUBLICITY') AS publicity,
         count(*) AS activities,
         coalesce(sum(a.participants), 0) AS participants
-    FROM activities a JOIN t USING (district, town)
+    FROM activities a SEMI JOIN t USING (district, town)
     WHERE {dist_a} AND a.date BETWEEN $start AND $end GROUP BY ALL
 ), v AS (
-    SELECT v.district, v.town, count(*) AS visits, count(DISTINCT v.enterprise) AS enterprises,
+    SELECT v.district, v.town, {y_v} AS y, count(*) AS visits, count(DISTINCT v.enterprise) AS enterprises,
         sum(v.province_deputies + v.city_deputies + v.district_deputies + v.town_deputies) AS person_times
-    FROM enterprise_visits v JOIN t USING (district, town)
+    FROM enterprise_visits v SEMI JOIN t USING (district, town)
     WHERE {dist_v} AND v.date BETWEEN $start AND $end GROUP BY ALL
 ), o AS (
-    SELECT v.district, v.town, count(*) AS opinions, count(*) FILTER (WHERE o.status = 'RESOLVED') AS resolved
-    FROM enterprise_opinions o JOIN enterprise_visits v USING (visit_id) JOIN t USING (district, town)
+    SELECT v.district, v.town, {y_v} AS y, count(*) AS opinions,
+        count(*) FILTER (WHERE o.status = 'RESOLVED') AS resolved
+    FROM enterprise_opinions o JOIN enterprise_visits v USING (visit_id) SEMI JOIN t USING (district, town)
     WHERE {dist_v} AND v.date BETWEEN $start AND $end GROUP BY ALL
 ), ms AS (
-    SELECT m.district, m.town, count(*) AS micro_submitted,
+    SELECT m.district, m.town, {y_ms} AS y, count(*) AS micro_submitted,
         count(*) FILTER (WHERE m.status = 'CLOSED') AS micro_closed,
         count(*) FILTER (WHERE m.status IN ('ACCEPTED', 'ASSIGNED', 'IN_PROGRESS', 'REPLIED', 'CLOSED'))
             AS micro_accepted
-    FROM micro_suggestions m JOIN t USING (district, town)
+    FROM micro_suggestions m SEMI JOIN t USING (district, town)
     WHERE {dist_m} AND m.submitted_on BETWEEN $start AND $end GROUP BY ALL
 ), mc AS (
-    SELECT m.district, m.town, count(*) AS micro_solved
-    FROM micro_suggestions m JOIN t USING (district, town)
-    WHERE {dist_m} AND m.status = 'CLOSED' AND m.outcome = 'SOLVED' AND m.closed_on BETWEEN $start AND $end GROUP BY ALL
+    SELECT m.district, m.town, {y_mc} AS y, count(*) AS micro_solved
+    FROM micro_suggestions m SEMI JOIN t USING (district, town)
+    WHERE {dist_m} AND m.status = 'CLOSED' AND m.outcome = 'SOLVED' AND m.closed_on BETWEEN $start AND $end
+    GROUP BY ALL
 ), fs AS (
-    SELECT d.district, d.town, count(*) AS formal
-    FROM formal_suggestions s JOIN deputies d ON d.deputy_id = s.deputy_id JOIN t ON t.district = d.district
-        AND t.town = d.town
+    SELECT d.district, d.town, {y_fs} AS y, count(*) AS formal
+    FROM formal_suggestions s JOIN deputies d ON d.deputy_id = s.deputy_id
+    SEMI JOIN t ON t.district = d.district AND t.town = d.town
     WHERE {dist_d} AND s.assigned_on BETWEEN $start AND $end GROUP BY ALL
 ), dp AS (
-    SELECT d.district, d.town, count(*) AS deputies FROM deputies d JOIN t USING (district, town) WHERE {dist_d} GROUP BY ALL
+    SELECT d.district, d.town, count(*) AS deputies FROM deputies d SEMI JOIN t USING (district, town)
+    WHERE {dist_d} GROUP BY ALL
 ), st AS (
-    SELECT s.district, s.town, count(*) AS stations FROM stations s JOIN t USING (district, town)
-    WHERE {dist_s} AND (s.opened_on IS NULL OR s.opened_on <= $end) GROUP BY ALL
+    SELECT t.district, t.town, t.y, count(*) AS stations FROM stations s JOIN t USING (district, town)
+    WHERE {dist_s} AND (s.opened_on IS NULL OR s.opened_on <= t.p_end) GROUP BY ALL
 ), ps AS (
-    SELECT p.district, p.town, count(*) AS sites_accepted FROM practice_sites p JOIN t USING (district, town)
-    WHERE {dist_p} AND p.stage = 'ACCEPTED' AND p.accepted_on <= $end GROUP BY ALL
+    SELECT t.district, t.town, t.y, count(*) AS sites_accepted FROM practice_sites p JOIN t USING (district, town)
+    WHERE {dist_p} AND p.stage = 'ACCEPTED' AND p.accepted_on <= t.p_end GROUP BY ALL
 )
-SELECT t.district, t.town, t.town_type, t.town_code,
+SELECT t.y, t.district, t.town, t.town_type, t.town_code,
     coalesce(a.congress, 0) AS congress, coalesce(a.review, 0) AS review,
     coalesce(a.deputy_voter, 0) AS deputy_voter, coalesce(a.publicity, 0) AS publicity,
     coalesce(a.activities, 0) AS activities, coalesce(a.participants, 0) AS participants,
@@ -132,25 +142,68 @@ SELECT t.district, t.town, t.town_type, t.town_code,
     coalesce(st.stations, 0) AS stations, coalesce(ps.sites_accepted, 0) AS sites_accepted,
     CASE WHEN coalesce(ps.sites_accepted, 0) > 0 THEN 1 ELSE 0 END AS covered
 FROM t
-LEFT JOIN a USING (district, town) LEFT JOIN v USING (district, town) LEFT JOIN o USING (district, town)
-LEFT JOIN ms USING (district, town) LEFT JOIN mc USING (district, town) LEFT JOIN fs USING (district, town)
-LEFT JOIN dp USING (district, town) LEFT JOIN st USING (district, town) LEFT JOIN ps USING (district, town)
-ORDER BY min(t.town_code) OVER (PARTITION BY t.district) NULLS LAST, t.district, t.town_code NULLS LAST, t.town
+LEFT JOIN a USING (district, town, y) LEFT JOIN v USING (district, town, y) LEFT JOIN o USING (district, town, y)
+LEFT JOIN ms USING (district, town, y) LEFT JOIN mc USING (district, town, y)
+LEFT JOIN fs USING (district, town, y) LEFT JOIN dp USING (district, town)
+LEFT JOIN st USING (district, town, y) LEFT JOIN ps USING (district, town, y)
+ORDER BY t.y, min(t.town_code) OVER (PARTITION BY t.y, t.district) NULLS LAST, t.district, t.town_code NULLS LAST,
+    t.town
 """
 
+# The period key of each fact CTE's records, by the date it is counted on.
+_PERIOD_DATES = {"y_a": "a.date", "y_v": "v.date", "y_ms": "m.submitted_on", "y_mc": "m.closed_on",
+                 "y_fs": "s.assigned_on"}
 
-def town_measures(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+
+def _districts_in(col: str, f: Filters, districts: tuple[str, ...]) -> tuple[str, dict[str, object]]:
+    """``col`` narrowed to the filter's district, or else to ``districts`` when given (each
+    a bound parameter, so that DuckDB skips the row groups of other districts by their
+    min/max: a constant IN list is pushed into the scan, a list parameter is not)."""
+    if f.district is not None:
+        return f"{col} = $district", {}
+    if districts:
+        names = [f"d{i}" for i in range(len(districts))]
+        return f"{col} IN ({', '.join('$' + n for n in names)})", dict(zip(names, districts, strict=True))
+    return "TRUE", {}
+
+
+def town_measures(con: duckdb.DuckDBPyConnection, f: Filters, districts: tuple[str, ...] = ()) -> pd.DataFrame:
     """One row per counted town of the filter's district(s) (and towns, if chosen): every
-    measure of :data:`MEASURES` for the filter's period. Columns :data:`TOWN_COLUMNS`."""
-    town_where, p = where(f, year_col=None)
+    measure of :data:`MEASURES` for the filter's period. Columns :data:`TOWN_COLUMNS`.
+    With no district in the filter, ``districts`` (when given) narrows to those districts."""
     start, end = period(f)
+    df = _measures(con, f, districts, "SELECT 0 AS y, CAST($end AS DATE) AS p_end", start, end, {})
+    return df[TOWN_COLUMNS]
+
+
+def town_measures_by_year(con: duckdb.DuckDBPyConnection, f: Filters, first: int, last: int) -> pd.DataFrame:
+    """:func:`town_measures` for each year ``first`` .. ``last`` (each to 31 December or
+    ``as_of``; the filter's own year is not used), in one reading of the records: columns
+    ``year`` and :data:`TOWN_COLUMNS`, by year then in :func:`town_measures`' order."""
+    start, _ = period(replace(f, year=first))
+    _, end = period(replace(f, year=last))
+    periods = ("SELECT y, CASE WHEN $as_of IS NULL THEN make_date(y, 12, 31) "
+               "ELSE least(make_date(y, 12, 31), CAST($as_of AS DATE)) END AS p_end "
+               "FROM range(CAST($first AS BIGINT), CAST($last AS BIGINT) + 1) r(y)")
+    df = _measures(con, f, (), periods, start, end, {"first": first, "last": last, "as_of": f.as_of}, by_year=True)
+    return df.rename(columns={"y": "year"})[["year", *TOWN_COLUMNS]].astype({"year": "int64"})
+
+
+def _measures(con: duckdb.DuckDBPyConnection, f: Filters, districts: tuple[str, ...], periods: str,
+              start: dt.date, end: dt.date, params: dict[str, object], by_year: bool = False) -> pd.DataFrame:
+    town_where, p = where(f, year_col=None)
     # The district also narrows each fact relation directly (not only through the join
     # with ``t``): DuckDB then skips the row groups of other districts by their min/max.
-    dist = {f"dist_{x}": (f"{x}.district = $district" if f.district is not None else "TRUE") for x in "avmdsp"}
-    df = con.execute(_TOWN_MEASURES.format(town_where=town_where, **dist), {**p, "start": start, "end": end}).df()
+    dist, dp = {}, {}
+    for x in "avmdsp":
+        dist[f"dist_{x}"], dp = _districts_in(f"{x}.district", f, districts)
+    town_where = f"{town_where} AND {_districts_in('district', f, districts)[0]}"
+    keys = {k: (f"CAST(year({col}) AS BIGINT)" if by_year else "0") for k, col in _PERIOD_DATES.items()}
+    df = con.execute(_TOWN_MEASURES.format(periods=periods, town_where=town_where, **dist, **keys),
+                     {**p, **dp, **params, "start": start, "end": end}).df()
     for m in MEASURES:
         df[m] = df[m].astype("float64") if m in RATES else df[m].astype("int64")
-    return df[TOWN_COLUMNS]
+    return df
 
 
 def rank_desc(values: pd.Series) -> pd.Series:
@@ -224,14 +277,15 @@ def town_trend(con: duckdb.DuckDBPyConnection, f: Filters, town: str, years: int
     row = con.execute(f"SELECT min(year) FROM activities WHERE ($district IS NULL OR district = $district) "
                       f"AND {visible}", {"district": f.district, **sp}).fetchone()
     first = max(last - years + 1, row[0] if row and row[0] else last)  # no zero years before the data
-    frames = []
-    for y in range(first, last + 1):
-        r = town_ranks(con, replace(f, year=y, towns=()))
-        r = r[r["town"] == town]
-        frames.append(r.assign(year=y)[["year", "measure", "value", "median"]])
-    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["year", "measure", "value",
-                                                                                      "median"])
-    return out.astype({"year": "int64"})
+    wide = town_measures_by_year(con, replace(f, towns=()), first, last)  # the medians: the whole district
+    long = wide.melt(id_vars=["year", "district", "town"], value_vars=list(MEASURES), var_name="measure",
+                     value_name="value")
+    long["value"] = long["value"].astype("float64")
+    long["median"] = long.groupby(["year", "district", "measure"])["value"].transform("median")
+    order = {m: i for i, m in enumerate(MEASURES)}
+    out = long[long["town"] == town].assign(_o=lambda d: d["measure"].map(order))
+    out = out.sort_values(["year", "district", "_o"], kind="stable")[["year", "measure", "value", "median"]]
+    return out.reset_index(drop=True).astype({"year": "int64"})
 
 
 def deputies_by_level(con: duckdb.DuckDBPyConnection, f: Filters, town: str) -> pd.DataFrame:
@@ -253,13 +307,12 @@ def district_comparison(con: duckdb.DuckDBPyConnection, f: Filters, districts: t
     ``per_100_deputies`` (counts only; NaN for rates and states). ``districts`` narrows
     the list (default: every district). For a scoped user a district is the scope's
     towns of it (and only the scope's districts are listed)."""
-    wide = town_measures(con, replace(f, district=None, towns=()))
-    if districts:
-        wide = wide[wide["district"].isin(districts)]
+    whole = replace(f, district=None, towns=())
+    wide = town_measures(con, whole, districts)
     if wide.empty:
         return pd.DataFrame(columns=["district", "measure", "total", "towns", "deputies", "per_town",
                                      "per_100_deputies"])
-    rates = _district_rates(con, f)
+    rates = _district_rates(con, whole, districts)
     rows = []
     for district, g in wide.groupby("district", sort=False):
         n_towns, n_dep = len(g), int(g["deputies"].sum())
@@ -275,11 +328,15 @@ def district_comparison(con: duckdb.DuckDBPyConnection, f: Filters, districts: t
     return pd.DataFrame(rows)
 
 
-def _district_rates(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[tuple[str, str], float]:
+def _district_rates(con: duckdb.DuckDBPyConnection, f: Filters, districts: tuple[str, ...] = ()
+                    ) -> dict[tuple[str, str], float]:
     start, end = period(f)
     out: dict[tuple[str, str], float] = {}
     vis_v, sp = scope_where(f, "v.town")
     vis_m, _ = scope_where(f, "m.town")
+    in_v, dp = _districts_in("v.district", f, districts)
+    in_m, _ = _districts_in("m.district", f, districts)
+    vis_v, vis_m, sp = f"{vis_v} AND {in_v}", f"{vis_m} AND {in_m}", {**sp, **dp}
     for district, rate in con.execute(
             f"""SELECT v.district, CAST(count(*) FILTER (WHERE o.status = 'RESOLVED') AS DOUBLE) / count(*)
             FROM enterprise_opinions o JOIN enterprise_visits v USING (visit_id)
