@@ -158,6 +158,10 @@ LINEAGE_NOTES: dict[str, tuple[str, str]] = {
     "_row": ("来源行号：用户在 Excel 中看到的行号（表头行计入；CSV 的表头为第 1 行）",
              "source row: the row number the user sees in Excel (header row counted; a CSV's "
              "header is row 1)"),
+    "_district": ("（仅企业意见）所属走访的区，由每次导入写入并保持一致，供按区查询跳过其他区的数据",
+                  "(enterprise opinions only) the district of the opinion's visit, written and kept "
+                  "current by every load, so that a district's query skips the other districts' data"),
+    "_town": ("（仅企业意见）所属走访的镇街，同上", "(enterprise opinions only) the town of the opinion's visit, as above"),
 }
 
 #: The ETL bookkeeping relations, column by column.
@@ -569,10 +573,13 @@ def render() -> str:
         "| id | SQL | 含义 | meaning |",
         "|---|---|---|---|",
     ]
-    first = spec.KINDS[0]
-    for name, typ in _lineage(first, wh.get(first.name, [])):
-        lzh, len_ = LINEAGE_NOTES.get(name, ("", ""))
-        out.append(f"| `{name}` | {typ} | {_cell(lzh)} | {_cell(len_)} |")
+    seen: set[str] = set()
+    for k in spec.KINDS:  # every kind's (enterprise opinions add their visit's place)
+        for name, typ in _lineage(k, wh.get(k.name, [])):
+            if name not in seen:
+                seen.add(name)
+                lzh, len_ = LINEAGE_NOTES.get(name, ("", ""))
+                out.append(f"| `{name}` | {typ} | {_cell(lzh)} | {_cell(len_)} |")
     out.append("")
     for n, k in enumerate(spec.KINDS, 1):
         out += _kind_section(n, k, wh.get(k.name, []))

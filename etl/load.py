@@ -41,7 +41,7 @@ import pyarrow as pa
 
 from etl.normalize import SEP, enum_lookup_rows, hash_sql, lit, macros_sql, stage_sql
 from etl.read import Sheet, SourceFile, expand_paths, read_source
-from etl.spec import KIND_BY_NAME, KINDS, Kind
+from etl.spec import KIND_BY_NAME, KINDS, PLACE_COLUMNS, PLACED_BY, Kind
 from warehouse.db import create_schema, db_path, last_good_path
 
 REFERENCE_TOWNS = Path(__file__).resolve().parent / "reference" / "towns.csv"
@@ -328,11 +328,18 @@ def _apply_kind(con: duckdb.DuckDBPyConnection, kind: Kind, sheets: list[tuple[i
     cluster = [f"g.{c}" for c in ("district", "town") if c in cols]
     if kind.main_date:
         cluster.append(f"g.{kind.main_date}")
+    place_cols, place_sel, place_join = "", "", ""
+    if kind.name in PLACED_BY:  # an opinion stored with (and clustered by) its visit's place
+        owner, ref = PLACED_BY[kind.name]
+        place_cols = ", " + ", ".join(PLACE_COLUMNS)
+        place_sel = ", p.district, p.town"
+        place_join = f"LEFT JOIN {owner} p ON p.{ref} = g.{ref} "
+        cluster = ["p.district", "p.town", f"p.{KIND_BY_NAME[owner].main_date}", *cluster]
     order = ", ".join([*cluster, "g._src", "g._row"])
     con.execute(
-        f"INSERT INTO {kind.name} ({col_list}, _key, _load_id, _file, _sheet, _row) "
-        f"SELECT {sel}, g._key, $load_id, s.file, s.sheet, g._row "
-        f"FROM _good g JOIN _src_info s USING (_src) WHERE g._status <> 'same' ORDER BY {order}",
+        f"INSERT INTO {kind.name} ({col_list}, _key, _load_id, _file, _sheet, _row{place_cols}) "
+        f"SELECT {sel}, g._key, $load_id, s.file, s.sheet, g._row{place_sel} "
+        f"FROM _good g JOIN _src_info s USING (_src) {place_join}WHERE g._status <> 'same' ORDER BY {order}",
         {"load_id": load_id},
     )
     con.execute("DROP TABLE _good")
@@ -399,6 +406,7 @@ def _apply(con: duckdb.DuckDBPyConnection, sources: list[SourceFile], load_id: i
                 where = f"工作表「{sh.sheet}」" if sh.sheet else "文件"
                 reports[fi].messages.append(
                     f"{where}中未识别的列未导入：{'、'.join(sh.unknown_columns)}")
+    create_schema(con)  # (idempotent: brings a warehouse written by an earlier version up to date)
     con.execute("CREATE OR REPLACE TEMP TABLE _src_info (_src INTEGER, file VARCHAR, sheet VARCHAR, label VARCHAR)")
     if src_rows:
         con.executemany("INSERT INTO _src_info VALUES (?, ?, ?, ?)", src_rows)
@@ -417,6 +425,7 @@ def _apply(con: duckdb.DuckDBPyConnection, sources: list[SourceFile], load_id: i
             r.rows_new += c.get("new", 0)
             r.rows_changed += c.get("changed", 0)
             r.rows_unchanged += c.get("same", 0)
+    place_records(con)
     summarise(con)
     now = dt.datetime.now().replace(microsecond=0)
     rows = []
@@ -444,6 +453,29 @@ def _apply(con: duckdb.DuckDBPyConnection, sources: list[SourceFile], load_id: i
 # --------------------------------------------------------------------------------------
 
 
+def _misplaced_sql(kind: str) -> str:
+    owner, ref = PLACED_BY[kind]
+    return (f"FROM {kind} r LEFT JOIN {owner} p ON p.{ref} = r.{ref} "
+            "WHERE r._district IS DISTINCT FROM p.district OR r._town IS DISTINCT FROM p.town")
+
+
+def place_records(con: duckdb.DuckDBPyConnection) -> int:
+    """Give each placed record (an opinion) the place of the record it belongs to (its
+    visit) where it differs: the rows just inserted have it already; a visit this load
+    moved to another town moves its opinions. Returns how many rows were changed. Names
+    come from the spec."""
+    changed = 0
+    for kind, (owner, ref) in PLACED_BY.items():
+        n = con.execute(f"SELECT count(*) {_misplaced_sql(kind)}").fetchone()[0]
+        if n:
+            con.execute(
+                f"UPDATE {kind} SET _district = p.district, _town = p.town FROM {owner} p "
+                f"WHERE p.{ref} = {kind}.{ref} AND ({kind}._district IS DISTINCT FROM p.district "
+                f"OR {kind}._town IS DISTINCT FROM p.town)")
+            changed += n
+    return changed
+
+
 def verify(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Declared checks on a built warehouse: unique keys, whole references, accounting.
     Returns the failures (empty when all hold)."""
@@ -458,6 +490,10 @@ def verify(con: duckdb.DuckDBPyConnection) -> list[str]:
                 f"(SELECT 1 FROM {ref.kind} t WHERE t.{ref.target} = c.{ref.column})").fetchone()[0]
             if orphans:
                 problems.append(f"{k.name}.{ref.column}: {orphans} dangling references")
+    for kind in PLACED_BY:
+        wrong = con.execute(f"SELECT count(*) {_misplaced_sql(kind)}").fetchone()[0]
+        if wrong:
+            problems.append(f"{kind}: {wrong} rows whose _district/_town differ from their owner's")
     bad = con.execute("SELECT count(*) FROM etl_loads WHERE rows_read <> rows_loaded + rows_rejected").fetchone()[0]
     if bad:
         problems.append(f"etl_loads: {bad} rows break rows_read = rows_loaded + rows_rejected")

@@ -480,6 +480,13 @@ def _sql_str(s: str) -> str:
     return "'" + s.replace("'", "''") + "'"
 
 
+#: Kinds whose records take their place (district, town) from another kind's record: the
+#: load stores that place beside each one, kept current, so that a district's query skips
+#: the other districts' row groups (an opinion has no district of its own: its visit's).
+PLACED_BY: dict[str, tuple[str, str]] = {"enterprise_opinions": ("enterprise_visits", "visit_id")}
+PLACE_COLUMNS: tuple[str, str] = ("_district", "_town")
+
+
 def ddl() -> str:
     """The DDL of every relation: the source of ``warehouse/schema.sql``."""
     out = [
@@ -487,7 +494,8 @@ def ddl() -> str:
         "-- Idempotent: every statement is CREATE ... IF NOT EXISTS.",
         "-- Record relations carry the contract columns, the derived columns (participants,",
         "-- year) and lineage columns prefixed with an underscore: _key (the record key as",
-        "-- one string), _load_id, _file, _sheet and _row (where the record came from).",
+        "-- one string), _load_id, _file, _sheet and _row (where the record came from);",
+        "-- enterprise_opinions adds _district and _town, its visit's (kept by every load).",
         "",
     ]
     for k in KINDS:
@@ -517,6 +525,8 @@ def ddl() -> str:
             "    _sheet VARCHAR",
             "    _row BIGINT",
         ]
+        if k.name in PLACED_BY:
+            lines += [f"    {c} VARCHAR" for c in PLACE_COLUMNS]
         out.append(f"-- {k.label} {k.en}; key: {' + '.join(k.key)}")
         out.append(f"CREATE TABLE IF NOT EXISTS {k.name} (\n" + ",\n".join(lines) + "\n);")
         out.append("")

@@ -77,8 +77,34 @@ def snapshot_cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection
 
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every relation (idempotent)."""
+    """Create every relation (idempotent; brings a warehouse written by an earlier version
+    up to date: see :func:`_add_place_columns`)."""
     con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
+    _add_place_columns(con)
     have = con.execute("SELECT count(*) FROM etl_meta WHERE key = 'schema_version'").fetchone()
     if have is None or have[0] == 0:
         con.execute("INSERT INTO etl_meta VALUES ('schema_version', $v)", {"v": SCHEMA_VERSION})
+
+
+def has_place_columns(con: duckdb.DuckDBPyConnection, kind: str = "enterprise_opinions") -> bool:
+    """Whether ``kind`` carries the place (``_district``, ``_town``) of the record it belongs
+    to — every warehouse written or loaded into since it was introduced; one written before
+    is read the long way (through the join alone)."""
+    row = con.execute(
+        "SELECT count(*) FROM information_schema.columns WHERE table_name = $t AND column_name = '_district' "
+        "AND table_catalog = current_database() AND table_schema = current_schema()", {"t": kind}).fetchone()
+    return bool(row and row[0])
+
+
+def _add_place_columns(con: duckdb.DuckDBPyConnection) -> None:
+    """A warehouse written before the opinions carried their visit's district and town:
+    the table is rewritten with them, in the order a load stores them (by district, town and
+    visit date), so that it reads as a freshly loaded one does. Table names are constants."""
+    if has_place_columns(con):
+        return
+    con.execute("ALTER TABLE enterprise_opinions RENAME TO _opinions_before_place")
+    con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))  # the table, with the columns
+    con.execute(
+        "INSERT INTO enterprise_opinions SELECT o.*, v.district, v.town FROM _opinions_before_place o "
+        "LEFT JOIN enterprise_visits v USING (visit_id) ORDER BY v.district, v.town, v.date, o._load_id, o._row")
+    con.execute("DROP TABLE _opinions_before_place")

@@ -2,7 +2,8 @@
 -- Idempotent: every statement is CREATE ... IF NOT EXISTS.
 -- Record relations carry the contract columns, the derived columns (participants,
 -- year) and lineage columns prefixed with an underscore: _key (the record key as
--- one string), _load_id, _file, _sheet and _row (where the record came from).
+-- one string), _load_id, _file, _sheet and _row (where the record came from);
+-- enterprise_opinions adds _district and _town, its visit's (kept by every load).
 
 -- 镇街 Towns; key: district + town
 CREATE TABLE IF NOT EXISTS towns (
@@ -111,7 +112,9 @@ CREATE TABLE IF NOT EXISTS enterprise_opinions (
     _load_id BIGINT NOT NULL,
     _file VARCHAR,
     _sheet VARCHAR,
-    _row BIGINT
+    _row BIGINT,
+    _district VARCHAR,
+    _town VARCHAR
 );
 
 -- 微建议 Micro-suggestions; key: suggestion_id

@@ -9,6 +9,7 @@ import duckdb
 import pandas as pd
 
 from etl.spec import KINDS
+from warehouse.db import has_place_columns
 from warehouse.filters import Filters, scope_where, where
 
 # Every date column of every record kind (from the contract, so a new date column counts
@@ -140,3 +141,14 @@ def years(con: duckdb.DuckDBPyConnection) -> list[int]:
         + ") WHERE year IS NOT NULL ORDER BY year DESC"
     ).fetchall()
     return [r[0] for r in rows]
+
+
+def opinions_of_district(con: duckdb.DuckDBPyConnection, f: Filters, alias: str = "o") -> str:
+    """A condition narrowing the opinions ``alias`` to the filter's district by the place the
+    load stored with each (its visit's district): DuckDB then skips the other districts' row
+    groups — an opinion has no district of its own, and the join with the district's visits
+    alone reads every opinion. ``TRUE`` with no district, or in a warehouse written before
+    the place was stored. The caller binds ``$district`` (as :func:`where` does)."""
+    if f.district is None or not has_place_columns(con):
+        return "TRUE"
+    return f"{alias}._district = $district"

@@ -39,6 +39,7 @@ import pandas as pd
 from etl.spec import ENUMS
 from warehouse.filters import Filters, ensure_records, where
 from warehouse.privacy import mask_frame
+from warehouse.queries.common import opinions_of_district
 
 SOURCES: list[str] = list(ENUMS["opinion_source"])
 CATEGORIES: list[str] = list(ENUMS["opinion_category"])
@@ -66,14 +67,16 @@ WITH t AS (
         CASE WHEN o.status = 'RESOLVED' AND o.resolved_on >= v.date
              THEN datediff('day', v.date, o.resolved_on) END AS days
     FROM enterprise_opinions o JOIN v USING (visit_id)
+    WHERE {opinion_where}
 )
 """
 
 
-def _scope(f: Filters) -> tuple[str, dict[str, object]]:
+def _scope(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[str, dict[str, object]]:
     town_where, p1 = where(f, year_col=None)
     visit_where, p2 = where(f, "v", town_col=None, date_col="date")
-    return _SCOPE.format(town_where=town_where, visit_where=visit_where), {**p1, **p2}
+    return _SCOPE.format(town_where=town_where, visit_where=visit_where,
+                         opinion_where=opinions_of_district(con, f)), {**p1, **p2}
 
 
 def _row(con: duckdb.DuckDBPyConnection, sql: str, p: dict[str, object]) -> dict[str, object]:
@@ -91,7 +94,7 @@ def enterprise_headline(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str,
     (province_deputies, city_deputies, district_deputies, town_deputies), questionnaires,
     questionnaire_rate (None without visits), opinions, opinions_enterprise,
     opinions_deputy, assigned, resolved."""
-    scope, p = _scope(f)
+    scope, p = _scope(con, f)
     sql = scope + """
     , vv AS (
         SELECT count(*) AS visits, count(DISTINCT enterprise) AS enterprises,
@@ -131,7 +134,7 @@ def enterprise_funnel(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFram
 def opinions_by_category(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """Opinions per category, every category of the contract listed (zeros where none), in
     contract order: category, opinions, opinions_enterprise, opinions_deputy, resolved."""
-    scope, p = _scope(f)
+    scope, p = _scope(con, f)
     sql = scope + """
     , c AS (SELECT unnest($categories) AS category)
     SELECT c.category,
@@ -150,7 +153,7 @@ def opinions_by_industry(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataF
     """Visits and opinions per industry of the visited enterprise (industries with a visit
     in scope; a blank industry is :data:`NOT_GIVEN`): industry, visits, opinions, resolved;
     most opinions first, then most visits, then by name, :data:`NOT_GIVEN` last."""
-    scope, p = _scope(f)
+    scope, p = _scope(con, f)
     sql = scope + """
     , vi AS (SELECT coalesce(industry, $not_given) AS industry, count(*) AS visits FROM v GROUP BY 1)
     , oi AS (
@@ -168,7 +171,7 @@ def opinions_by_industry(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataF
 def opinions_by_town(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """Visits and opinions per counted town in scope (every one listed, zeros where none),
     in statistical-code order: district, town, visits, enterprises, opinions, resolved."""
-    scope, p = _scope(f)
+    scope, p = _scope(con, f)
     sql = scope + """
     , vt AS (SELECT district, town, count(*) AS visits, count(DISTINCT enterprise) AS enterprises FROM v GROUP BY ALL)
     , ot AS (
@@ -186,7 +189,7 @@ def opinions_by_town(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame
 def opinions_by_status(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """Opinions per handling status, all four statuses listed in contract order (未交办,
     已交办, 办理中, 已办结): status, opinions, share (of all opinions; NaN without any)."""
-    scope, p = _scope(f)
+    scope, p = _scope(con, f)
     sql = scope + """
     , s AS (SELECT unnest($statuses) AS status)
     SELECT s.status, count(o.opinion_id) AS opinions
@@ -204,7 +207,7 @@ def resolution_days(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, int
     """How long resolution takes: resolved (RESOLVED opinions), dated (those with a usable
     ``resolved_on``, on or after the visit date), median_days (visit date → resolved_on over
     the dated ones; None when there are none), max_days (likewise)."""
-    scope, p = _scope(f)
+    scope, p = _scope(con, f)
     sql = scope + """
     SELECT count(*) FILTER (WHERE status = $resolved) AS resolved, count(days) AS dated,
         median(days) AS median_days, max(days) AS max_days
@@ -245,7 +248,7 @@ def opinion_list(con: duckdb.DuckDBPyConnection, f: Filters, category: str | Ite
     Individual records: refused when ``f.records`` is False; the content is in clear only
     when ``f.unmasked`` (a leader; the search then runs on the clear text)."""
     ensure_records(f)
-    scope, p = _scope(f)
+    scope, p = _scope(con, f)
     sql = scope + """
     , n AS (
         SELECT CAST($categories AS VARCHAR[]) AS categories, CAST($town_list AS VARCHAR[]) AS town_list,

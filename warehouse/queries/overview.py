@@ -47,6 +47,7 @@ import pandas as pd
 from warehouse import workdays
 from warehouse.filters import Filters, ensure_records, where
 from warehouse.queries import statutory
+from warehouse.queries.common import opinions_of_district
 
 # The headline KPIs (rows of headline_kpis; the page groups them). Each id is also a metric id
 # of ``ui/metrics.py`` (its definition is the card's tooltip).
@@ -140,7 +141,7 @@ WITH p AS (
     SELECT v.period,
         count(*) FILTER (WHERE o.source = 'ENTERPRISE') AS opinions_enterprise,
         count(*) FILTER (WHERE o.source = 'DEPUTY') AS opinions_deputy
-    FROM v JOIN enterprise_opinions o USING (visit_id) GROUP BY v.period
+    FROM v JOIN enterprise_opinions o USING (visit_id) WHERE {opinion_where} GROUP BY v.period
 ), micro AS (
     SELECT p.period, count(*) AS micro_solved
     FROM p JOIN micro_suggestions m ON m.closed_on BETWEEN p.start_d AND p.end_d
@@ -186,7 +187,8 @@ def _window_measures(con: duckdb.DuckDBPyConnection, f: Filters,
         "starts": [x[2] for x in periods], "ends": [x[3] for x in periods],
         "min_congress": statutory.MIN_CONGRESS, "min_review": statutory.MIN_REVIEW,
     }
-    df = con.execute(_WINDOW_MEASURES.format(town_where=town_where), params).df().set_index("period")
+    df = con.execute(_WINDOW_MEASURES.format(town_where=town_where, opinion_where=opinions_of_district(con, f)),
+                     params).df().set_index("period")
     if f.towns or f.scope is not None:  # the plan is a district's: no target for some of its towns
         df["coverage_target"] = np.nan
     return df.astype("float64")
@@ -310,7 +312,7 @@ WITH t AS (
     SELECT v.district, v.town,
         count(*) FILTER (WHERE o.source = 'ENTERPRISE') AS opinions_enterprise,
         count(*) FILTER (WHERE o.source = 'DEPUTY') AS opinions_deputy
-    FROM v JOIN enterprise_opinions o USING (visit_id) GROUP BY ALL
+    FROM v JOIN enterprise_opinions o USING (visit_id) WHERE {opinion_where} GROUP BY ALL
 ), micro AS (
     SELECT t.district, t.town, count(*) AS micro_solved
     FROM t JOIN micro_suggestions m ON t.district = m.district AND t.town = m.town
@@ -350,7 +352,7 @@ def kpi_by_town(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
         raise ValueError("the towns are compared within one year: choose a year")
     start, end, _, _ = comparison_window(f)
     town_where, p = where(f, year_col=None)
-    df = con.execute(_TOWN_MEASURES.format(town_where=town_where),
+    df = con.execute(_TOWN_MEASURES.format(town_where=town_where, opinion_where=opinions_of_district(con, f)),
                      {**p, "start": start, "end": end, "min_congress": statutory.MIN_CONGRESS,
                       "min_review": statutory.MIN_REVIEW}).df()
     return df.astype({k: "float64" if k in RATE_KPIS else "int64" for k in KPIS})[["district", "town", *KPIS]]

@@ -42,6 +42,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from warehouse.db import has_place_columns
 from warehouse.filters import Filters, ensure_records, scope_where, where
 from warehouse.privacy import mask_series
 from warehouse.queries import rollout, sites, statutory
@@ -101,7 +102,7 @@ WITH p AS (
     SELECT v.district, v.town, {y_v} AS y, count(*) AS opinions,
         count(*) FILTER (WHERE o.status = 'RESOLVED') AS resolved
     FROM enterprise_opinions o JOIN enterprise_visits v USING (visit_id) SEMI JOIN t USING (district, town)
-    WHERE {dist_v} AND v.date BETWEEN $start AND $end GROUP BY ALL
+    WHERE {dist_v} AND {dist_o} AND v.date BETWEEN $start AND $end GROUP BY ALL
 ), ms AS (
     SELECT m.district, m.town, {y_ms} AS y, count(*) AS micro_submitted,
         count(*) FILTER (WHERE m.status = 'CLOSED') AS micro_closed,
@@ -197,6 +198,8 @@ def _measures(con: duckdb.DuckDBPyConnection, f: Filters, districts: tuple[str, 
     dist, dp = {}, {}
     for x in "avmdsp":
         dist[f"dist_{x}"], dp = _districts_in(f"{x}.district", f, districts)
+    # An opinion's district is its visit's, stored with it by the load (not in older warehouses).
+    dist["dist_o"] = _districts_in("o._district", f, districts)[0] if has_place_columns(con) else "TRUE"
     town_where = f"{town_where} AND {_districts_in('district', f, districts)[0]}"
     keys = {k: (f"CAST(year({col}) AS BIGINT)" if by_year else "0") for k, col in _PERIOD_DATES.items()}
     df = con.execute(_TOWN_MEASURES.format(periods=periods, town_where=town_where, **dist, **keys),
@@ -336,6 +339,8 @@ def _district_rates(con: duckdb.DuckDBPyConnection, f: Filters, districts: tuple
     vis_m, _ = scope_where(f, "m.town")
     in_v, dp = _districts_in("v.district", f, districts)
     in_m, _ = _districts_in("m.district", f, districts)
+    if has_place_columns(con):  # the opinions narrowed by their stored place too: row groups skipped
+        in_v = f"{in_v} AND {_districts_in('o._district', f, districts)[0]}"
     vis_v, vis_m, sp = f"{vis_v} AND {in_v}", f"{vis_m} AND {in_m}", {**sp, **dp}
     for district, rate in con.execute(
             f"""SELECT v.district, CAST(count(*) FILTER (WHERE o.status = 'RESOLVED') AS DOUBLE) / count(*)
@@ -430,6 +435,14 @@ def town_activities(con: duckdb.DuckDBPyConnection, f: Filters, town: str, limit
     return df[ACTIVITY_COLUMNS]
 
 
+def _opinions_of_town(con: duckdb.DuckDBPyConnection, f: Filters) -> str:
+    """The opinions ``o`` of ``$town`` (and ``$district``) by the place stored with each
+    (row groups of other places skipped); ``TRUE`` in a warehouse written before it was."""
+    if not has_place_columns(con):
+        return "TRUE"
+    return "o._town = $town" + (" AND o._district = $district" if f.district is not None else "")
+
+
 def town_visits(con: duckdb.DuckDBPyConnection, f: Filters, town: str, limit: int | None = None) -> pd.DataFrame:
     """The town's enterprise visits of the period, newest first: :data:`VISIT_COLUMNS`
     (``person_times`` = deputies of every level; ``opinions`` attached, ``resolved`` of them)."""
@@ -438,11 +451,11 @@ def town_visits(con: duckdb.DuckDBPyConnection, f: Filters, town: str, limit: in
     df = con.execute(
         f"""SELECT x.visit_id, x.date, x.enterprise, x.industry,
             x.province_deputies + x.city_deputies + x.district_deputies + x.town_deputies AS person_times,
-            x.questionnaire,
-            (SELECT count(*) FROM enterprise_opinions o WHERE o.visit_id = x.visit_id) AS opinions,
-            (SELECT count(*) FROM enterprise_opinions o WHERE o.visit_id = x.visit_id AND o.status = 'RESOLVED')
-                AS resolved
+            x.questionnaire, coalesce(op.opinions, 0) AS opinions, coalesce(op.resolved, 0) AS resolved
         FROM enterprise_visits x {_TOWN}
+        LEFT JOIN (SELECT o.visit_id, count(*) AS opinions, count(*) FILTER (WHERE o.status = 'RESOLVED') AS resolved
+                   FROM enterprise_opinions o WHERE {_opinions_of_town(con, f)} GROUP BY o.visit_id) op
+            ON op.visit_id = x.visit_id
         WHERE {mine} AND x.date BETWEEN $start AND $end
         ORDER BY x.date DESC, x.visit_id DESC LIMIT $limit""", p).df()
     df["date"] = _dates(df["date"])
