@@ -130,6 +130,18 @@ def test_the_same_period_count_agrees_with_the_statutory_module_over_a_whole_yea
     assert m.loc[0, "compliance"] == pytest.approx(st_2024["rate"])
 
 
+def test_coverage_alone_equals_the_coverage_of_every_kpi(fixture_con):
+    # The rollout check reads coverage alone (overview._coverage); it must agree with the
+    # KPIs' coverage and target for any periods, including one before any site.
+    periods = [(0, 2025, dt.date(2025, 1, 1), dt.date(2025, 6, 30)), (1, 2024, dt.date(2024, 1, 1),
+               dt.date(2024, 12, 31)), (2, 2020, dt.date(2020, 1, 1), dt.date(2020, 12, 31))]
+    for f in (F, Filters(year=2025, as_of=AS_OF), Filters(district="无此区", year=2025)):
+        whole = overview._window_measures(fixture_con, f, periods)[["coverage", "coverage_target"]]
+        alone = overview._coverage(fixture_con, f, periods)
+        pd.testing.assert_frame_equal(alone, whole)
+    assert overview._coverage(fixture_con, F, periods)["coverage"].tolist()[:2] == [2.0, 1.0]
+
+
 def test_a_town_filter_narrows_every_kpi_and_drops_the_district_plan(fixture_con):
     got = _kpis(fixture_con, Filters(district="测试区", year=2025, towns=("乙镇",), as_of=AS_OF))
     assert got.loc["congress", ["value", "target"]].tolist() == [2, 2]  # Y3, Y4; minimum 2 × 1 town

@@ -90,10 +90,12 @@ def has_place_columns(con: duckdb.DuckDBPyConnection, kind: str = "enterprise_op
     """Whether ``kind`` carries the place (``_district``, ``_town``) of the record it belongs
     to — every warehouse written or loaded into since it was introduced; one written before
     is read the long way (through the join alone)."""
-    row = con.execute(
-        "SELECT count(*) FROM information_schema.columns WHERE table_name = $t AND column_name = '_district' "
-        "AND table_catalog = current_database() AND table_schema = current_schema()", {"t": kind}).fetchone()
-    return bool(row and row[0])
+    # The relation's columns as a query of no rows binds them: 0.6 ms, against 3 ms for
+    # information_schema (several opinion queries of a page ask). ``kind`` is a relation
+    # name of the spec, never user input.
+    quoted = '"' + kind.replace('"', '""') + '"'
+    cols = con.execute(f"SELECT * FROM {quoted} LIMIT 0").description or []
+    return any(c[0] == "_district" for c in cols)
 
 
 def _add_place_columns(con: duckdb.DuckDBPyConnection) -> None:
