@@ -61,15 +61,17 @@ def test_a_file_that_is_not_plain_is_left_to_the_csv_module(why, text):
     assert not isinstance(_plain_csv_sheet(KIND, text), read.Sheet), why
 
 
-def test_read_source_gives_the_same_sheet_either_way(tmp_path, monkeypatch):
+@pytest.mark.parametrize("codec, named", [("gb18030", "GB18030"), ("utf-8", "UTF-8"), ("utf-8-sig", "UTF-8 (BOM)")])
+def test_read_source_gives_the_same_sheet_either_way(tmp_path, monkeypatch, codec, named):
     rows = [",".join(HEADER)] + [",".join([f"A{i}", "TOWN_CONGRESS", "开山区", "董子街道", "2025-01-05"]
                                           + [str(i)] * (len(HEADER) - 5)) for i in range(500)]
     path = tmp_path / "活动.csv"
-    path.write_bytes(("\n".join(rows) + "\n").encode("gb18030"))
+    path.write_bytes(("\n".join(rows) + "\n").encode(codec))
     fast = read_source(path)
-    monkeypatch.setattr(read, "_plain_csv_sheet", lambda kind, text: None)
+    assert fast.refused is None and fast.sheets[0].table.column("activity_id")[0].as_py() == "A0"
+    monkeypatch.setattr(read, "_plain_csv_sheet", lambda *a: None)
     slow = read_source(path)
-    assert fast.encoding == slow.encoding == "GB18030"
+    assert fast.encoding == slow.encoding == named
     same_sheet(fast.sheets[0], slow.sheets[0])
 
 
@@ -116,3 +118,14 @@ def test_a_cell_longer_than_the_csv_modules_limit_is_left_to_it_wherever_it_is()
     assert _plain_csv_sheet(KIND, "\n".join(rows)) is None
     rows[1] = rows[1].replace("董子街道", long)  # within them
     assert _plain_csv_sheet(KIND, "\n".join(rows)) is None
+
+
+def test_rows_found_beyond_the_first_megabyte_are_read_the_same():
+    # The header is looked for in the first rows of the text's first megabyte; rows long
+    # enough that the rows wanted do not fit in it are found in the whole text.
+    title = ["说明" + "很长" * 30_000] * 20  # 20 title rows of 60,002 characters: 1.2 million before the header
+    data = [",".join(["A1", "TOWN_CONGRESS", "开山区", "董子街道", "2025-01-05"] + ["1"] * (len(HEADER) - 5))] * 3
+    text = "\n".join([*title, ",".join(HEADER), *data]) + "\n"
+    fast = _plain_csv_sheet(KIND, text)
+    assert isinstance(fast, read.Sheet) and fast.header_row == 21 and fast.rows == 3
+    same_sheet(fast, module_sheet(text))
