@@ -33,6 +33,14 @@ IDLE_JS = """() => {
 }"""
 
 
+def page_path(name: str) -> str:
+    """A page's address: its name, but "" for the default page (the overview), whose name
+    Streamlit does not route — ``/overview`` shows "Page not found" over the main page."""
+    from ui.nav import PAGES
+
+    return "" if any(e.default and e.name == name for e in PAGES) else name
+
+
 def _wait_idle(page, timeout_s: float = 120) -> float:
     """Seconds until the page has been idle for 0.3 s (the idle moment is the end time)."""
     t_end = time.monotonic() + timeout_s
@@ -89,7 +97,7 @@ def run(db: Path, pages: list[str], params: dict[str, str]) -> dict:
                 for name in pages:
                     ctx = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 900})
                     try:
-                        out["pages"][name] = _measure(ctx, f"{server.base}/{name}?{query}")
+                        out["pages"][name] = _measure(ctx, f"{server.base}/{page_path(name)}?{query}")
                     finally:
                         ctx.close()
                 # Ten sessions open at once on the overview, then the server's memory.
