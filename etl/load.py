@@ -39,7 +39,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from etl.normalize import SEP, enum_lookup_rows, hash_sql, lit, macros_sql, stage_sql
+from etl.normalize import SEP, clean_column, enum_lookup_rows, hash_sql, lit, macros_sql, stage_sql
 from etl.read import Sheet, SourceFile, expand_paths, read_source
 from etl.spec import KIND_BY_NAME, KINDS, PLACE_COLUMNS, PLACED_BY, Kind
 from warehouse.db import create_schema, db_path, last_good_path
@@ -222,14 +222,18 @@ def _raw_schema(kind: Kind) -> pa.Schema:
 
 def _raw_reader(kind: Kind, sheets: list[tuple[int, Sheet]]) -> pa.RecordBatchReader:
     """The kind's rows (with ``_src``) as one stream: a sheet at a time, a Parquet file a
-    batch at a time, each batch built only when DuckDB asks for it."""
+    batch at a time, each batch built only when DuckDB asks for it; every cell trimmed
+    (:func:`etl.normalize.clean_column`)."""
     schema = _raw_schema(kind)
 
     def batches() -> Iterator[pa.RecordBatch]:
         for sid, sheet in sheets:
             for table in sheet.tables():
                 table = table.append_column("_src", pa.repeat(pa.scalar(sid, pa.int32()), table.num_rows))
-                yield from table.select(schema.names).cast(schema).to_batches()
+                table = table.select(schema.names).cast(schema)
+                for i in range(len(kind.columns)):
+                    table = table.set_column(i, schema.field(i), clean_column(table.column(i)))
+                yield from table.to_batches()
 
     return pa.RecordBatchReader.from_batches(schema, batches())
 

@@ -3,8 +3,9 @@
 For a record kind, :func:`stage_sql` gives one ``CREATE TEMP TABLE stg AS SELECT …`` that
 reads the raw string table ``raw_in`` (see ``etl/read.py``) and produces, per input row:
 
-* ``r_<col>`` — the cell text, trimmed (empty -> NULL), quoted in a reject reason (kept in
-  ``stg`` only for the columns that reference another kind, checked after staging);
+* ``r_<col>`` — the cell text, trimmed (empty -> NULL: :func:`clean_column`, applied to
+  ``raw_in`` as it streams in), quoted in a reject reason (kept in ``stg`` only for the
+  columns that reference another kind, checked after staging);
 * ``<col>`` — the typed value (DATE, BIGINT, BOOLEAN, the enumeration *code*, the town's
   full name …), NULL where the cell is blank or cannot be read;
 * ``_reason`` / ``_column`` / ``_value`` — why the row is rejected (every fault of the row
@@ -21,6 +22,9 @@ contract are quoted with :func:`lit`.
 
 from __future__ import annotations
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from etl.spec import (ENUM_ALIASES, ENUMS, INT_UNITS, NO_VALUES, YES_VALUES, Column, Kind)
 
 # Dates outside this range are rejected as implausible.
@@ -33,6 +37,25 @@ SEP = "\x1f"  # joins key parts
 
 _FULLWIDTH = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000"
 _HALFWIDTH = "".join(chr(c) for c in range(0x21, 0x7F)) + " "
+
+# Trimmed from both ends of every cell: RE2's \s (tab, line feed, form feed, carriage
+# return, space — not vertical tab) and the ideographic space, no-break space, byte-order
+# mark and zero-width space that Chinese office files carry.
+TRIM_CHARS = " \t\n\f\r\u3000\u00a0\ufeff\u200b"
+# Characters that etl_key leaves as they are (ASCII other than white space and capitals,
+# CJK ideographs): a cell made only of them is its own lookup form.
+_KEY_AS_IS = r"[!-@\[-~\x{3400}-\x{9FFF}]*"
+
+
+def clean_column(col: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """Cell texts trimmed of :data:`TRIM_CHARS` at both ends; empty -> null. (Arrow's
+    vectorised trim, applied to the raw rows before the stage SQL: a regular expression per
+    cell there took a third of the staging time.)"""
+    trimmed = pc.utf8_trim(col, characters=TRIM_CHARS)
+    empty = pc.equal(pc.binary_length(trimmed), 0)  # (from the offsets alone: no text compared)
+    if not pc.any(empty).as_py():  # (the usual case: nothing to copy)
+        return trimmed
+    return pc.if_else(empty, pa.scalar(None, trimmed.type), trimmed)
 
 
 def lit(s: str) -> str:
@@ -53,17 +76,16 @@ def macros_sql() -> list[str]:
     """Temporary macros the stage SQL uses (created once per connection)."""
     units = "|".join(INT_UNITS)
     return [
-        # Trim every kind of white space at both ends; empty -> NULL.
-        r"CREATE OR REPLACE TEMP MACRO etl_clean(s) AS "
-        r"nullif(regexp_replace(s, '^[\s\x{3000}\x{00A0}\x{FEFF}\x{200B}]+|"
-        r"[\s\x{3000}\x{00A0}\x{FEFF}\x{200B}]+$', '', 'g'), '')",
         # Full-width -> half-width.
         # (translate() is slow with a long mapping: only call it when there is something
         # full-width to fold, which is rare.)
         "CREATE OR REPLACE TEMP MACRO etl_fold(s) AS CASE WHEN regexp_matches(s, '[\\x{FF01}-\\x{FF5E}\\x{3000}]') "
         f"THEN translate(s, {lit(_FULLWIDTH)}, {lit(_HALFWIDTH)}) ELSE s END",
-        # Lookup form: folded, no white space, lower case.
-        r"CREATE OR REPLACE TEMP MACRO etl_key(s) AS lower(regexp_replace(etl_fold(s), '\s', '', 'g'))",
+        # Lookup form: folded, no white space, lower case. (A cell of ideographs and lower-case
+        # ASCII — nearly every district, town and choice — is its own form: one match instead
+        # of a fold, a replace and a lower; it halved the staging of 10^6 activities.)
+        f"CREATE OR REPLACE TEMP MACRO etl_key(s) AS CASE WHEN regexp_full_match(s, {lit(_KEY_AS_IS)}) THEN s "
+        r"ELSE lower(regexp_replace(etl_fold(s), '\s', '', 'g')) END",
         # A whole number's text: no separators, no trailing unit.
         # (Plain digits, by far the most common cell, skip the folding.)
         "CREATE OR REPLACE TEMP MACRO etl_num(s) AS CASE WHEN regexp_full_match(s, '[0-9]+') THEN s ELSE "
@@ -133,7 +155,9 @@ def _value_and_error(kind: Kind, c: Column) -> tuple[str, str, list[str]]:
                f"{lit('「' + label + '」超过' + str(MAX_ID_LENGTH) + '个字符：')} || left({r}, 20) || '…' END")
     elif t in ("int", "year"):
         num = f"etl_num({r})"
-        value = (f"CASE WHEN regexp_full_match({num}, '\\d{{1,18}}(\\.0+)?') "
+        # (Plain digits, by far the most common cell, are cast at once.)
+        value = (f"CASE WHEN regexp_full_match({r}, '[0-9]{{1,18}}') THEN CAST({r} AS BIGINT) "
+                 f"WHEN regexp_full_match({num}, '\\d{{1,18}}(\\.0+)?') "
                  f"THEN CAST(regexp_extract({num}, '^\\d+', 0) AS BIGINT) END")
         if t == "year":
             value = f"CASE WHEN ({value}) BETWEEN 2000 AND 2100 THEN ({value}) END"
@@ -231,7 +255,7 @@ def hash_sql(kind: Kind, prefix: str = "") -> str:
 
 def stage_sql(kind: Kind) -> str:
     """``CREATE TEMP TABLE stg`` for one kind from the registered table (or stream) ``raw_in``."""
-    cleaned = ", ".join(f"etl_clean({c.id}) AS r_{c.id}" for c in kind.columns)
+    cleaned = ", ".join(f"{c.id} AS r_{c.id}" for c in kind.columns)  # (trimmed: clean_column)
     values: list[str] = []
     errors: list[tuple[Column, str]] = []
     joins: list[str] = []

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
@@ -493,12 +494,14 @@ def _parquet_text(col: pa.Array) -> pa.Array:
 def _parquet_present(col: pa.Array) -> pa.Array:
     """Per row: the cell is not empty (its text, see :func:`_parquet_text`, is neither null
     nor white space) — computed without building the text."""
-    if pa.types.is_floating(col.type):
+    t = col.type
+    if pa.types.is_floating(t):
         present = pc.and_(pc.is_valid(col), pc.invert(pc.is_nan(col)))
-    elif pa.types.is_boolean(col.type):
-        present = pc.is_valid(col)
+    elif (pa.types.is_boolean(t) or pa.types.is_integer(t) or pa.types.is_decimal(t)
+          or pa.types.is_temporal(t)):
+        present = pc.is_valid(col)  # (their text is never empty)
     else:
-        text = col if pa.types.is_string(col.type) else col.cast(pa.string())
+        text = col if pa.types.is_string(t) else col.cast(pa.string())
         present = pc.and_(pc.is_valid(text), pc.not_equal(pc.utf8_trim_whitespace(text), ""))
     return pc.fill_null(present, False)
 
@@ -524,31 +527,39 @@ def _read_parquet(src: SourceFile, kind: Kind) -> None:
         raise RefusedFile(f"缺少必填列「{'」「'.join(missing)}」")
     path = src.path
 
-    def raw_batches() -> Iterator[tuple[int, pa.RecordBatch, pa.Array]]:
-        """(Excel-style row number of the batch's first row, batch, non-blank mask)."""
+    def raw_batches(masks: bool) -> Iterator[tuple[int, pa.RecordBatch, pa.Array | None]]:
+        """(Excel-style row number of the batch's first row, batch, non-blank mask — None
+        when the batch has no blank row, or when ``masks`` is false)."""
         first = 2  # row 1 is the header
         for batch in pq.ParquetFile(path).iter_batches(batch_size=PARQUET_BATCH_ROWS,
                                                        columns=list(chosen.values())):
             # Blank rows (every column of the kind null or empty) are skipped, as in a workbook.
-            nonblank = pa.array([False] * batch.num_rows, type=pa.bool_())
-            for name in chosen.values():
-                nonblank = pc.or_(nonblank, _parquet_present(batch.column(name)))
+            nonblank = None
+            if masks:
+                for name in chosen.values():
+                    present = _parquet_present(batch.column(name))
+                    nonblank = present if nonblank is None else pc.or_(nonblank, present)
+                if nonblank is not None and nonblank.true_count == batch.num_rows:
+                    nonblank = None
             yield first, batch, nonblank
             first += batch.num_rows
 
+    total = kept = 0
+
     def batches() -> Iterator[pa.Table]:
-        for first, batch, nonblank in raw_batches():
+        # (the counting pass below found whether there are blank rows to skip at all)
+        for first, batch, nonblank in raw_batches(masks=kept < total):
             n = batch.num_rows
             full = {c.id: _parquet_text(batch.column(chosen[c.id])) if c.id in chosen else pa.nulls(n, pa.string())
                     for c in kind.columns}
-            full["_row"] = pa.array(range(first, first + n), type=pa.int64())
-            yield pa.table(full).filter(nonblank)
+            full["_row"] = pa.array(np.arange(first, first + n, dtype=np.int64))
+            table = pa.table(full)
+            yield table if nonblank is None else table.filter(nonblank)
 
-    total = kept = 0
     try:
-        for _first, batch, nonblank in raw_batches():
+        for _first, batch, nonblank in raw_batches(masks=True):
             total += batch.num_rows
-            kept += nonblank.true_count
+            kept += batch.num_rows if nonblank is None else nonblank.true_count
     except Exception as e:  # a broken row group: refuse the file now, not halfway through a load
         raise RefusedFile(f"Parquet文件无法读取：{e}") from e
     src.sheets.append(Sheet(kind=kind, sheet=None, header_row=1, table=None, headers=dict(chosen),
