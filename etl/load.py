@@ -220,6 +220,9 @@ def _raw_schema(kind: Kind) -> pa.Schema:
                       pa.field("_row", pa.int64()), pa.field("_src", pa.int32())])
 
 
+STAGE_SLICE_ROWS = 1 << 18
+
+
 def _raw_reader(kind: Kind, sheets: list[tuple[int, Sheet]]) -> pa.RecordBatchReader:
     """The kind's rows (with ``_src``) as one stream: a sheet at a time, a Parquet file a
     batch at a time, each batch built only when DuckDB asks for it; every cell trimmed
@@ -231,9 +234,13 @@ def _raw_reader(kind: Kind, sheets: list[tuple[int, Sheet]]) -> pa.RecordBatchRe
             for table in sheet.tables():
                 table = table.append_column("_src", pa.repeat(pa.scalar(sid, pa.int32()), table.num_rows))
                 table = table.select(schema.names).cast(schema)
-                for i in range(len(kind.columns)):
-                    table = table.set_column(i, schema.field(i), clean_column(table.column(i)))
-                yield from table.to_batches()
+                # (trimmed a slice at a time: a trimmed column is a new copy of its text, and a
+                # CSV's sheet is the whole file)
+                for start in range(0, table.num_rows, STAGE_SLICE_ROWS):
+                    part = table.slice(start, STAGE_SLICE_ROWS)
+                    for i in range(len(kind.columns)):
+                        part = part.set_column(i, schema.field(i), clean_column(part.column(i)))
+                    yield from part.to_batches()
 
     return pa.RecordBatchReader.from_batches(schema, batches())
 

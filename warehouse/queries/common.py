@@ -125,8 +125,9 @@ YEAR_KINDS = ("activities", "enterprise_visits", "micro_suggestions", "formal_su
 def has_summary(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the warehouse has ``etl_summary`` (every load since it was introduced writes
     it; a warehouse built before has not, and is then read the long way)."""
-    row = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'etl_summary' "
-                      "AND table_catalog = current_database() AND table_schema = current_schema()").fetchone()
+    # (duckdb_tables(): 1.3 ms, against 3.3 ms for information_schema; a page asks up to 8 times)
+    row = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'etl_summary' "
+                      "AND database_name = current_database() AND schema_name = current_schema()").fetchone()
     return bool(row and row[0])
 
 
