@@ -1,8 +1,10 @@
 """Timing a page's query set three ways.
 
 * **ours** — every recorded call through the query layer (``fn(cursor, f, *args)``), each
-  on a fresh cursor as the cache seam runs them, with no cache: SQL building, execution,
-  fetching into pandas and any post-processing.
+  on a fresh cursor as the cache seam runs them, sharing one store of statement answers
+  (``warehouse.memo.StatementStore``) as the seam's calls do — empty at the start of each
+  run, as for the first visitor of a new warehouse version — and with no cache of results:
+  SQL building, execution, fetching into pandas and any post-processing.
 * **raw** — the very SQL statements those calls sent, with their parameters, replayed on a
   bare read-only connection and fetched as Arrow: what DuckDB alone costs. ``ours / raw``
   is what our layer adds.
@@ -20,6 +22,7 @@ from typing import Any
 import duckdb
 
 from bench.pages import Call
+from warehouse.memo import MemoCursor, StatementStore
 
 
 class RecordingCursor:
@@ -76,10 +79,13 @@ class SetTiming:
         }
 
 
-def _run_call(con: duckdb.DuckDBPyConnection, c: Call, log: list | None = None) -> Any:
+def _run_call(con: duckdb.DuckDBPyConnection, c: Call, log: list | None = None,
+              store: StatementStore | None = None) -> Any:
     cur = con.cursor()
     try:
         target = RecordingCursor(cur, log) if log is not None else cur
+        if store is not None:
+            target = MemoCursor(target, store)
         out = c.fn(target, c.f, *c.args) if c.f is not None else c.fn(target, *c.args)
         if hasattr(out, "__next__"):  # generators (export batches): drain
             for _ in out:
@@ -106,14 +112,16 @@ def _replay(con: duckdb.DuckDBPyConnection, statements: list[tuple[str, Any, Any
 def time_query_set(con: duckdb.DuckDBPyConnection, page: str, calls: list[Call], repeats: int) -> SetTiming:
     """p50/p95 over ``repeats`` runs of the whole set, ours and raw, interleaved."""
     statements: list[tuple[str, Any, Any]] = []
+    store = StatementStore()
     for c in calls:  # once to record the SQL (and warm the file cache for both sides)
-        _run_call(con, c, statements)
+        _run_call(con, c, statements, store)
     _replay(con, statements)
     ours, raw = [], []
     for _ in range(repeats):
         t0 = time.perf_counter()
+        store = StatementStore()
         for c in calls:
-            _run_call(con, c)
+            _run_call(con, c, store=store)
         ours.append((time.perf_counter() - t0) * 1000)
         t0 = time.perf_counter()
         _replay(con, statements)

@@ -8,7 +8,7 @@ import pytest
 
 from reports import pack, summary
 from warehouse.filters import Filters
-from warehouse.memo import MemoCursor, memo
+from warehouse.memo import MemoCursor, StatementStore, memo
 
 
 @pytest.fixture()
@@ -112,3 +112,48 @@ def test_the_deck_asks_each_question_once_and_says_the_same(demo_db):
 
     assert flat(with_memo) == flat(without)
     assert n_memo < counting.n
+
+
+# --- a store shared by the cursors of one snapshot (the pages: ui/data.py) ------------------
+
+def test_cursors_sharing_a_store_run_a_statement_once_and_each_gets_its_own_frame(con):
+    store = StatementStore()
+    counting = Counting(con)
+    a, b = MemoCursor(counting, store), MemoCursor(counting.con.cursor(), store)
+    first = a.execute(SQL, {"min": 1}).df()
+    first.loc[0, "s"] = 999
+    assert b.execute(SQL, {"min": 1}).df()["s"].tolist() == [3, 5]
+    assert counting.n == 1 and (a.executed, b.executed, b.recalled) == (1, 0, 1)
+    assert [d[0] for d in b.execute(SQL, {"min": 1}).description] == ["k", "s"]
+    assert b.execute(SQL, {"min": 1}).fetchone() == ("a", 3)
+
+
+def test_a_cursor_that_registers_a_frame_stops_sharing(con):
+    store = StatementStore()
+    a, b = MemoCursor(con, store), MemoCursor(con.cursor(), store)
+    q = "SELECT count(*) FROM x"
+    a.register("x", pd.DataFrame({"a": [1, 2]}))
+    assert a.execute(q).fetchone() == (2,)
+    b.register("x", pd.DataFrame({"a": [1, 2, 3]}))
+    assert b.execute(q).fetchone() == (3,)  # not a's answer
+    assert len(store) == 0
+    assert a.execute(SQL, {"min": 1}).fetchall() == [("a", 3), ("b", 5)]
+    assert len(store) == 0  # a remembers for itself alone now
+
+
+def test_a_store_keeps_at_most_its_entries_and_no_large_answer(con):
+    store = StatementStore(max_entries=4, max_rows=2)
+    counting = Counting(con)
+    m = MemoCursor(counting, store)
+    for i in range(6):  # each statement keeps its frame and its description: two entries
+        m.execute(f"SELECT {i} AS i").df()
+    assert len(store) == 4
+    m.execute("SELECT 5 AS i").df()
+    m.execute("SELECT 0 AS i").df()
+    assert counting.n == 7  # the newest was recalled, the oldest had been dropped
+    big = "SELECT * FROM t"  # three rows: over the limit, answered but not kept
+    assert len(m.execute(big).fetchall()) == 3 and len(m.execute(big).fetchall()) == 3
+    assert counting.n == 9
+    # a description asked after its answer was dropped is still given
+    tiny = StatementStore(max_entries=1)
+    assert [d[0] for d in MemoCursor(con, tiny).execute(SQL, {"min": 1}).description] == ["k", "s"]

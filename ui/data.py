@@ -28,6 +28,7 @@ import streamlit as st
 from warehouse.db import (SNAPSHOT_ALIAS, connect_snapshot, db_path, last_good_path, snapshot_cursor,
                           warehouse_version)
 from warehouse.filters import Filters
+from warehouse.memo import MemoCursor, StatementStore
 
 TTL_SECONDS = 600
 
@@ -69,9 +70,18 @@ def _run(name: str, f: Filters | None, args: tuple, path: str, ver: tuple[int, i
     fn = _resolve(name)
     cur = snapshot_cursor(_connection(path, ver))
     try:
-        return fn(cur, f, *args) if f is not None else fn(cur, *args)
+        target = MemoCursor(cur, _statements(path, ver))
+        return fn(target, f, *args) if f is not None else fn(target, *args)
     finally:
         cur.close()
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _statements(path: str, version: tuple[int, int, int] | None) -> StatementStore:
+    """The answers to single statements, shared by every query function reading this
+    version (see :mod:`warehouse.memo`): a page's functions ask some of the same questions
+    (the overview's headline, trend and attention list: 28 statements, 7 of them again)."""
+    return StatementStore()
 
 
 _IMMUTABLE = (str, bytes, int, float, bool, complex, dt.date, dt.time, dt.timedelta, type(None))

@@ -10,13 +10,24 @@ Only for reading a snapshot that does not change while the wrapper lives (the pa
 reports read one snapshot per request). Results come back as the caller asked for them
 (``df()``, ``fetchall()``, ``fetchone()``, and ``description``), a DataFrame as a copy, so a caller that
 changes its frame does not change another's.
+
+The pages share one :class:`StatementStore` per warehouse version (``ui/data.py``): the
+overview's headline, trend and attention list ask several of the same questions, and so do
+the pages among themselves (the district's towns, the cut-off, the years). A statement's
+answer depends only on its text, its parameters and the snapshot — except after a cursor
+registers a frame of its own, which is why such a cursor stops sharing.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from typing import Any
 
 import duckdb
+import pandas as pd
+
+_MISSING = object()
 
 
 def _freeze(value: Any) -> Any:
@@ -40,29 +51,39 @@ class _Answer:
     def _get(self, how: str) -> Any:
         cache = self._memo._results
         k = (self._key, how)
-        if k not in cache:
-            con = self._memo._con
-            rel = con.execute(self._sql, self._parameters) if self._parameters is not None \
-                else con.execute(self._sql)
-            cache[(self._key, "description")] = rel.description
-            if how == "fetchone":  # fetch to the end: the connection is then free for other work
-                rows = rel.fetchall()
-                cache[(self._key, "fetchall")] = rows
-                cache[k] = rows[0] if rows else None
-            else:
-                cache[k] = getattr(rel, how)()
-            self._memo.executed += 1
-        else:
+        hit = cache.get(k, _MISSING)
+        if hit is not _MISSING:
             self._memo.recalled += 1
-        return cache[k]
+            return hit
+        con = self._memo._con
+        rel = con.execute(self._sql, self._parameters) if self._parameters is not None \
+            else con.execute(self._sql)
+        description = rel.description
+        if how == "fetchone":  # fetch to the end: the connection is then free for other work
+            rows = rel.fetchall()
+            cache[(self._key, "fetchall")] = rows
+            value = rows[0] if rows else None
+        else:
+            value = getattr(rel, how)()
+        cache[(self._key, "description")] = description
+        cache[k] = value
+        self._memo.executed += 1
+        return value
 
     @property
     def description(self) -> list[tuple]:
         """The columns (as DB-API ``cursor.description``) of the answer."""
         k = (self._key, "description")
-        if k not in self._memo._results:
+        found = self._memo._results.get(k, _MISSING)
+        if found is _MISSING:
             self._get("fetchall")
-        return self._memo._results[k]
+            found = self._memo._results.get(k, _MISSING)
+        if found is _MISSING:  # (not kept: a shared store may drop any answer)
+            con = self._memo._con
+            rel = con.execute(self._sql, self._parameters) if self._parameters is not None \
+                else con.execute(self._sql)
+            found = rel.description
+        return found
 
     def df(self):
         return self._get("df").copy()
@@ -74,14 +95,47 @@ class _Answer:
         return self._get("fetchone")
 
 
+class StatementStore:
+    """Answers shared by many cursors (and threads) reading one snapshot: at most
+    ``max_entries`` of them, the least recently used dropped first; an answer of more than
+    ``max_rows`` rows is not kept (a list of records is the page's own, and large)."""
+
+    def __init__(self, max_entries: int = 2048, max_rows: int = 5000) -> None:
+        self._answers: OrderedDict[Any, Any] = OrderedDict()
+        self._lock = threading.Lock()
+        self.max_entries = max_entries
+        self.max_rows = max_rows
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        with self._lock:
+            value = self._answers.get(key, _MISSING)
+            if value is _MISSING:
+                return default
+            self._answers.move_to_end(key)
+            return value
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        if isinstance(value, (list, pd.DataFrame)) and len(value) > self.max_rows:
+            return
+        with self._lock:
+            self._answers[key] = value
+            self._answers.move_to_end(key)
+            while len(self._answers) > self.max_entries:
+                self._answers.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._answers)
+
+
 class MemoCursor:
     """Wraps a connection: ``execute(sql, params)`` of a statement already run returns the
-    stored answer. Anything else (``register``, ``sql``, ``cursor`` …) goes to the
-    connection unchanged — and is not remembered."""
+    stored answer — from this wrapper's own memory, or from ``store`` when given (shared with
+    other cursors of the same snapshot). Anything else (``register``, ``sql``, ``cursor`` …)
+    goes to the connection unchanged — and is not remembered."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection | MemoCursor) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection | MemoCursor, store: StatementStore | None = None) -> None:
         self._con = con._con if isinstance(con, MemoCursor) else con
-        self._results: dict[Any, Any] = {}
+        self._results: dict[Any, Any] | StatementStore = store if store is not None else {}
         self.executed = 0
         self.recalled = 0
 
@@ -93,12 +147,17 @@ class MemoCursor:
             return self._con.execute(sql, parameters) if parameters is not None else self._con.execute(sql)
         return _Answer(self, sql, parameters, key)
 
+    def _forget(self) -> None:
+        # A statement may read the registered name, which only this cursor knows: from now
+        # on this cursor remembers for itself alone, starting afresh.
+        self._results = {}
+
     def register(self, name: str, obj: Any) -> Any:
-        self._results.clear()  # a statement may read the registered name: forget
+        self._forget()
         return self._con.register(name, obj)
 
     def unregister(self, name: str) -> Any:
-        self._results.clear()
+        self._forget()
         return self._con.unregister(name)
 
     def __getattr__(self, name: str) -> Any:

@@ -445,8 +445,10 @@ def _build(f: Filters, kind: str, conditions: Sequence[Condition], sort: Sort | 
 def _ensure_mask_function(con: duckdb.DuckDBPyConnection) -> None:
     """Register :func:`warehouse.privacy.mask_text` in this database instance (once; every
     cursor of the connection sees it)."""
-    have = con.execute("SELECT count(*) FROM duckdb_functions() WHERE function_name = $name",
-                       {"name": MASK_FUNCTION}).fetchall()
+    # (con.sql, not execute: the answer is the connection's, not the snapshot's, and must
+    # never come from a store of answers shared with other connections: warehouse/memo.py)
+    have = con.sql("SELECT count(*) FROM duckdb_functions() WHERE function_name = $name",
+                   params={"name": MASK_FUNCTION}).fetchall()
     if have[0][0]:
         return
     try:
