@@ -44,9 +44,11 @@ def boxed(con, f: Filters) -> Box:
 def seam(fixture_db: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("OVERSIGHT_DB", str(fixture_db))
     data._run.clear()
+    data._statements.clear()
     CALLS.clear()
     yield Filters(district=_district(fixture_db))
     data._run.clear()
+    data._statements.clear()
 
 
 def _district(db: Path) -> str:
@@ -92,3 +94,31 @@ def test_frames_inside_containers_and_objects_are_the_callers_own(seam):
     pd.testing.assert_frame_equal(box2.rows, want)
     assert box2.note == ["a"]
     assert CALLS.count("dict") == 1 and CALLS.count("box") == 1
+
+
+SAME_QUESTION = "SELECT count(*) AS n FROM activities WHERE district = $d"
+
+
+def asks_first(con, f: Filters) -> tuple[int, int]:
+    n = con.execute(SAME_QUESTION, {"d": f.district}).fetchone()[0]
+    return n, con.recalled
+
+
+def asks_second(con, f: Filters) -> tuple[int, int]:
+    n = con.execute(SAME_QUESTION, {"d": f.district}).df()["n"].iloc[0]
+    m = con.execute(SAME_QUESTION, {"d": f.district}).fetchone()[0]
+    return int(n) + int(m), con.recalled
+
+
+def asks_other_district(con, f: Filters) -> tuple[int, int]:
+    n = con.execute(SAME_QUESTION, {"d": "无此区"}).fetchone()[0]
+    return n, con.recalled
+
+
+def test_query_functions_share_the_answers_to_the_same_statement(seam):
+    n, recalled = data.get(asks_first, seam)
+    assert n > 0 and recalled == 0
+    # another function, same statement and parameters: answered from the shared store
+    # (its frame form is a new fetch; its second ask, in either form, is recalled)
+    assert data.get(asks_second, seam) == (2 * n, 1)
+    assert data.get(asks_other_district, seam) == (0, 0)  # other parameters: asked anew
