@@ -8,7 +8,7 @@ import pytest
 
 from reports import pack, summary
 from warehouse.filters import Filters
-from warehouse.memo import MemoCursor, StatementStore, memo
+from warehouse.memo import MemoCursor, StatementStore, memo, remembered
 
 
 @pytest.fixture()
@@ -157,3 +157,23 @@ def test_a_store_keeps_at_most_its_entries_and_no_large_answer(con):
     # a description asked after its answer was dropped is still given
     tiny = StatementStore(max_entries=1)
     assert [d[0] for d in MemoCursor(con, tiny).execute(SQL, {"min": 1}).description] == ["k", "s"]
+
+
+def test_a_derived_frame_is_computed_once_per_memo_and_each_caller_gets_its_own(con):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return con.execute(SQL, {"min": 1}).df(), 7
+
+    m = MemoCursor(con)
+    first, n = remembered(m, "k", compute)
+    first.loc[0, "s"] = 999
+    again, n2 = remembered(m, "k", compute)
+    assert again["s"].tolist() == [3, 5] and n == n2 == 7 and len(calls) == 1
+    remembered(MemoCursor(con), "k", compute)  # another build computes afresh
+    remembered(con, "k", compute)  # without a memo: every time
+    assert len(calls) == 3
+    m.register("x", pd.DataFrame({"a": [1]}))  # a registered frame may change any answer
+    remembered(m, "k", compute)
+    assert len(calls) == 4

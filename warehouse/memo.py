@@ -136,6 +136,7 @@ class MemoCursor:
     def __init__(self, con: duckdb.DuckDBPyConnection | MemoCursor, store: StatementStore | None = None) -> None:
         self._con = con._con if isinstance(con, MemoCursor) else con
         self._results: dict[Any, Any] | StatementStore = store if store is not None else {}
+        self._derived: dict[Any, Any] = {}  # see remembered()
         self.executed = 0
         self.recalled = 0
 
@@ -151,6 +152,7 @@ class MemoCursor:
         # A statement may read the registered name, which only this cursor knows: from now
         # on this cursor remembers for itself alone, starting afresh.
         self._results = {}
+        self._derived = {}
 
     def register(self, name: str, obj: Any) -> Any:
         self._forget()
@@ -162,6 +164,22 @@ class MemoCursor:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._con, name)
+
+
+def remembered(con: Any, key: Any, compute: Any) -> Any:
+    """``compute()`` once per :class:`MemoCursor` (one report build, one query function) for
+    ``key``; without a memo, every time. For the frames a build derives from its answers
+    several times over (the rollout's evaluation: four times in the deck, its pandas each
+    time). Each caller gets its own frames (shallow copies: pandas' copy-on-write keeps a
+    caller's changes from the remembered ones)."""
+    if not isinstance(con, MemoCursor):
+        return compute()
+    if key not in con._derived:
+        con._derived[key] = compute()
+    value = con._derived[key]
+    if isinstance(value, tuple):
+        return tuple(v.copy(deep=False) if isinstance(v, (pd.DataFrame, pd.Series)) else v for v in value)
+    return value.copy(deep=False) if isinstance(value, (pd.DataFrame, pd.Series)) else value
 
 
 def memo(con: duckdb.DuckDBPyConnection | MemoCursor) -> MemoCursor:

@@ -60,6 +60,7 @@ import numpy as np
 import pandas as pd
 
 from warehouse.filters import Filters, where
+from warehouse.memo import remembered
 
 STAGES: tuple[str, ...] = ("PLANNED", "PILOT", "BUILT", "ACCEPTED")  # lowest to highest
 IN_PROGRESS: tuple[str, ...] = ("PILOT", "BUILT")
@@ -271,7 +272,12 @@ def _status(stage: str | None, can_meet: bool) -> str:
 
 
 def _evaluate(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(towns with status, district summary) for the filters; both empty without data."""
+    """(towns with status, district summary) for the filters; both empty without data.
+    (Once per report build: see :func:`warehouse.memo.remembered`.)"""
+    return remembered(con, ("rollout._evaluate", f), lambda: _evaluate_now(con, f))
+
+
+def _evaluate_now(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
     d = evaluation_date(f)
     if d is None:
         return pd.DataFrame(columns=TOWN_COLUMNS), pd.DataFrame(columns=SUMMARY_COLUMNS)

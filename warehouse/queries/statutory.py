@@ -19,6 +19,7 @@ import duckdb
 import pandas as pd
 
 from warehouse.filters import Filters, scope_where, where
+from warehouse.memo import remembered
 
 MIN_CONGRESS = 2
 MIN_REVIEW = 1
@@ -56,7 +57,12 @@ ORDER BY y.year, t.district, t.town_code NULLS LAST, t.town
 def statutory_by_town(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """One row per counted town and year (the filter's year, or every year with data):
     district, town, town_type, year, congress, review, deputy_voter, congress_ok,
-    review_ok, compliant, status (met / missed / pending), months_left."""
+    review_ok, compliant, status (met / missed / pending), months_left. (Once per report
+    build: see :func:`warehouse.memo.remembered`.)"""
+    return remembered(con, ("statutory_by_town", f), lambda: _statutory_by_town(con, f))
+
+
+def _statutory_by_town(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     town_where, p1 = where(f, year_col=None)
     year_where, p2 = where(f, "a", town_col=None)
     # The years listed are those with an activity of the district — of the scope's towns
