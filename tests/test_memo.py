@@ -177,3 +177,12 @@ def test_a_derived_frame_is_computed_once_per_memo_and_each_caller_gets_its_own(
     m.register("x", pd.DataFrame({"a": [1]}))  # a registered frame may change any answer
     remembered(m, "k", compute)
     assert len(calls) == 4
+
+
+def test_a_store_keeps_about_its_bytes(con):
+    store = StatementStore(max_bytes=5000)
+    m = MemoCursor(con, store)
+    for i in range(20):
+        m.execute(f"SELECT range AS i, {i} AS j FROM range(50)").df()  # 50 rows: ~1,800 bytes each
+    assert 0 < store.bytes <= 5000 and len(store) < 10
+    assert m.execute("SELECT range AS i, 19 AS j FROM range(50)").df()["j"].tolist() == [19] * 50

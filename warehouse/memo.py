@@ -95,36 +95,58 @@ class _Answer:
         return self._get("fetchone")
 
 
+def _size(value: Any) -> int:
+    """Rough bytes of an answer (a frame's buffers; ~100 bytes a fetched row)."""
+    if isinstance(value, pd.DataFrame):
+        return int(value.memory_usage(index=True, deep=False).sum()) + 1000
+    if isinstance(value, list):
+        return 100 * len(value) + 100
+    return 100
+
+
 class StatementStore:
     """Answers shared by many cursors (and threads) reading one snapshot: at most
-    ``max_entries`` of them, the least recently used dropped first; an answer of more than
-    ``max_rows`` rows is not kept (a list of records is the page's own, and large)."""
+    ``max_entries`` of them and about ``max_bytes``, the least recently used dropped first;
+    an answer of more than ``max_rows`` rows is not kept (a list of records is the page's
+    own, and large)."""
 
-    def __init__(self, max_entries: int = 2048, max_rows: int = 5000) -> None:
-        self._answers: OrderedDict[Any, Any] = OrderedDict()
+    def __init__(self, max_entries: int = 2048, max_rows: int = 5000, max_bytes: int = 128 * 2 ** 20) -> None:
+        self._answers: OrderedDict[Any, tuple[Any, int]] = OrderedDict()
         self._lock = threading.Lock()
+        self._bytes = 0
         self.max_entries = max_entries
         self.max_rows = max_rows
+        self.max_bytes = max_bytes
 
     def get(self, key: Any, default: Any = None) -> Any:
         with self._lock:
-            value = self._answers.get(key, _MISSING)
-            if value is _MISSING:
+            found = self._answers.get(key)
+            if found is None:
                 return default
             self._answers.move_to_end(key)
-            return value
+            return found[0]
 
     def __setitem__(self, key: Any, value: Any) -> None:
         if isinstance(value, (list, pd.DataFrame)) and len(value) > self.max_rows:
             return
+        size = _size(value)
         with self._lock:
-            self._answers[key] = value
-            self._answers.move_to_end(key)
-            while len(self._answers) > self.max_entries:
-                self._answers.popitem(last=False)
+            old = self._answers.pop(key, None)
+            if old is not None:
+                self._bytes -= old[1]
+            self._answers[key] = (value, size)
+            self._bytes += size
+            while self._answers and (len(self._answers) > self.max_entries or self._bytes > self.max_bytes):
+                _k, (_v, n) = self._answers.popitem(last=False)
+                self._bytes -= n
 
     def __len__(self) -> int:
         return len(self._answers)
+
+    @property
+    def bytes(self) -> int:
+        """About how many bytes the kept answers hold."""
+        return self._bytes
 
 
 class MemoCursor:
