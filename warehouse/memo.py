@@ -86,7 +86,7 @@ class _Answer:
         return found
 
     def df(self):
-        return self._get("df").copy()
+        return self._get("df").copy(deep=False)  # (copy-on-write: a change to it stays its own)
 
     def fetchall(self) -> list[tuple]:
         return list(self._get("fetchall"))
