@@ -25,11 +25,12 @@ IDLE_JS = """() => {
     const app = document.querySelector('[data-testid="stApp"]');
     const q = s => document.querySelectorAll(s).length;
     const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
+    const vega = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')];
     return !!app && app.getAttribute('data-test-script-state') === 'notRunning'
         && app.getAttribute('data-test-connection-state') === 'CONNECTED'
         && !q('[data-testid="stStatusWidget"]') && !q('[data-testid="stSkeleton"]')
         && !q('[data-testid="stSpinner"]') && !!document.querySelector('[data-testid="stMainBlockContainer"]')
-        && charts.every(c => c.querySelector('.main-svg'));
+        && charts.every(c => c.querySelector('.main-svg')) && vega.every(c => c.querySelector('svg, canvas'));
 }"""
 
 

@@ -86,26 +86,49 @@ def assert_no_problem(at: AppTest) -> None:
     assert not found, found
 
 
-def select_points(at: AppTest, chart_key: str, codes: list[str]) -> AppTest:
-    """Simulate a click on points of a selectable Plotly chart (``customdata`` = codes).
+def selectable_charts(at: AppTest) -> list:
+    """The page's charts: plotly's and Vega-Lite's (both ``UnknownElement`` in AppTest)."""
+    return list(at.get("plotly_chart")) + list(at.get("vega_lite_chart"))
 
-    AppTest has no Plotly element (the chart is an ``UnknownElement``) and cannot click it,
-    so this sends what the browser would: the chart's widget state, a JSON selection whose
-    points carry the codes, along with the other widgets' states. This uses AppTest's
-    private run seam (``_tree.get_widget_states`` / ``_run``)."""
-    chart = next(c for c in at.get("plotly_chart") if c.key == chart_key)
+
+def select_points(at: AppTest, chart_key: str, codes: list[str]) -> AppTest:
+    """Simulate a click on points of a selectable chart: a Plotly chart (``customdata`` =
+    codes) or a Vega-Lite chart of ``ui.vega`` (its point selection on ``code``).
+
+    AppTest cannot click a chart (it is an ``UnknownElement``), so this sends what the
+    browser would: the chart's widget state, the JSON selection the frontend sends for
+    those points (the Vega-Lite form checked in a real browser: a list of the selection's
+    fields per point), along with the other widgets' states. This uses AppTest's private
+    run seam (``_tree.get_widget_states`` / ``_run``)."""
+    from ui.vega import PICK
+
+    chart = next(c for c in selectable_charts(at) if c.key == chart_key)
     states = at._tree.get_widget_states()
     state = WidgetState(id=chart.proto.id)
-    state.string_value = json.dumps({"selection": {
-        "points": [{"customdata": c, "curve_number": 0, "point_index": i, "point_number": i}
-                   for i, c in enumerate(codes)],
-        "point_indices": list(range(len(codes))), "box": [], "lasso": []}})
+    if chart.type == "plotly_chart":
+        state.string_value = json.dumps({"selection": {
+            "points": [{"customdata": c, "curve_number": 0, "point_index": i, "point_number": i}
+                       for i, c in enumerate(codes)],
+            "point_indices": list(range(len(codes))), "box": [], "lasso": []}})
+    else:
+        state.string_value = json.dumps({"selection": {PICK: [{"code": c} for c in codes]}})
     states.widgets.append(state)
     return at._run(states)
 
 
+def vega_chart(at: AppTest, index: int = 0, key: str | None = None) -> tuple[dict, pd.DataFrame]:
+    """A Vega-Lite chart on the page (by ``key``, or the ``index``-th): its spec and the
+    rows it draws, decoded from the Arrow bytes the browser receives."""
+    import pyarrow as pa
+
+    charts = list(at.get("vega_lite_chart"))
+    chart = next(c for c in charts if c.key == key) if key else charts[index]
+    frame = pa.ipc.open_stream(chart.proto.data.data).read_all().to_pandas() if chart.proto.data.data else None
+    return json.loads(chart.proto.spec), frame
+
+
 def chart_keys(at: AppTest) -> list[str]:
-    return [c.key for c in at.get("plotly_chart") if getattr(c, "key", None)]
+    return [c.key for c in selectable_charts(at) if getattr(c, "key", None)]
 
 
 def export_csv_rows(at: AppTest, key: str) -> list[list[str]]:

@@ -30,7 +30,7 @@ from auth import audit, store
 from auth.roles import ROLES, User
 from etl.spec import KINDS
 from reports import tabular
-from tests.apptest import open_app, sign_in
+from tests.apptest import open_app, sign_in, vega_chart
 from tests.conftest import ROOT, TEST_LEADER, TEST_PASSWORD
 from tests.test_scope_queries import OTHER, OWN, reduce_to_scope
 from ui import access, i18n
@@ -106,6 +106,8 @@ def screen(at: AppTest) -> dict[str, object]:
     for c in at.get("plotly_chart"):
         spec = json.loads(c.proto.spec)
         charts.append(json.dumps(spec.get("data"), sort_keys=True, ensure_ascii=False))
+    for i in range(len(at.get("vega_lite_chart"))):
+        charts.append(vega_chart(at, i)[1].to_csv(index=False))
     multiselects = {m.key: list(m.options) for m in at.multiselect}
     selects = {s.key: list(s.options) for s in at.selectbox}
     return {
@@ -165,7 +167,7 @@ def test_access_matrix(role, page, which, demo_db, reduced_db, other_towns, monk
         assert page not in nav
         denied = [e.value for e in at.error]
         assert any("无权使用" in e for e in denied), f"{role} opened {page}: {denied}"
-        assert not at.metric and not at.dataframe and not at.get("plotly_chart") and not exports(at)
+        assert not at.metric and not at.dataframe and not at.get("plotly_chart") and not at.get("vega_lite_chart") and not exports(at)
         return
     shown = screen(at)
     if role == "town":
@@ -239,7 +241,7 @@ def test_real_data_is_refused_without_sign_in_configured(fixture_db, monkeypatch
     monkeypatch.chdir(ROOT)
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120).run()
     assert not at.exception
-    assert not at.metric and not at.dataframe and not at.get("plotly_chart")
+    assert not at.metric and not at.dataframe and not at.get("plotly_chart") and not at.get("vega_lite_chart")
     assert any("尚未配置登录" in e.value for e in at.error)
     # A forged session user does not get past it either.
     at = sign_in(AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)).run()

@@ -312,7 +312,7 @@ def test_demo_overview_of_2025_names_the_towns_below_a_minimum(demo_db, monkeypa
 
 # --- drilling from the by-town chart and exporting ------------------------------------------
 
-from tests.apptest import export_csv_rows, select_points  # noqa: E402
+from tests.apptest import export_csv_rows, select_points, vega_chart  # noqa: E402
 from warehouse.queries import overview as ov  # noqa: E402
 
 TOWN_CHART = "ov_pick_town_0"
@@ -366,3 +366,35 @@ def test_exports_hold_the_rows_on_screen(fixture_db, monkeypatch):
     assert_no_problem(at)
     assert {r[3] for r in export_csv_rows(at, "ov_attention")[1:]} <= {"丙街道", ""}
     assert {r[0]: r[1] for r in export_csv_rows(at, "ov_kpis")[1:]}["参与人数"] == "0"
+
+
+def test_the_charts_draw_the_towns_ranked_and_the_trend_with_its_target(fixture_db, fixture_con, monkeypatch):
+    """The two charts are Vega-Lite (no plotly.js on the landing page): the towns ranked by
+    the indicator with the text on each bar and the town as the click's code; the trend
+    with the target as its own, dashed series."""
+    at = open_overview(fixture_db, monkeypatch, district="测试区", year="2025")
+    assert not at.get("plotly_chart")
+    spec, rows = vega_chart(at, key=TOWN_CHART)
+    assert spec["title"]["text"] == "2025年各镇街：三会达标率"
+    assert rows[["place", "value", "code", "text"]].values.tolist() == [
+        ["乙镇", 1.0, "乙镇", "达标"], ["甲街道", 0.0, "甲街道", "未达标"], ["丙街道", 0.0, "丙街道", "未达标"]]
+    assert spec["encoding"]["y"]["sort"] is None  # drawn in the frame's order: highest first
+    assert [p["name"] for layer in spec["layer"] for p in layer.get("params", [])] == ["pick"]
+    assert spec["encoding"]["x"]["axis"]["format"] == ".0%"
+    spec, rows = vega_chart(at, index=0)
+    # The trend query's rows of the indicator (2025: one town of three meets both minimums),
+    # then its target (every town) as the second series.
+    trend = ov.kpi_trend(fixture_con, Filters(district="测试区", year=2025, as_of=dt.date(2025, 6, 30)))
+    trend = trend[trend["kpi"] == "compliance"]
+    assert trend["year"].astype(str).tolist() == ["2024", "2025"] and trend["value"].tolist()[1] == pytest.approx(1 / 3)
+    assert rows.values.tolist() == (
+        [[str(y), v, "三会达标率"] for y, v in zip(trend["year"], trend["value"])]
+        + [["2024", 1.0, "目标"], ["2025", 1.0, "目标"]])
+    assert spec["encoding"]["y"]["axis"]["format"] == ".0%"
+    # A count: whole numbers on the axis; no target, so no second series and no legend.
+    at.selectbox(key="ov_trend_kpi").set_value("participants").run()
+    spec, rows = vega_chart(at, key=TOWN_CHART)
+    assert spec["encoding"]["x"]["axis"]["format"] == ",d"
+    assert rows["value"].tolist() == sorted(rows["value"], reverse=True) and rows["value"].sum() == 195
+    spec, rows = vega_chart(at, index=0)
+    assert set(rows["series"]) == {"参与人数"} and spec["encoding"]["color"]["legend"] is None

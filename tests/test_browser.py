@@ -280,7 +280,7 @@ class Visit:
     def wait_idle(self) -> None:
         """Until the script run is over and the page has rendered: the app is connected,
         not running, shows no status widget, skeleton or spinner — for a whole second —
-        and every plotly chart has drawn its SVG. Bounded by IDLE_TIMEOUT."""
+        and every plotly and Vega-Lite chart has drawn. Bounded by IDLE_TIMEOUT."""
         page = self.page
         page.wait_for_selector('[data-testid="stMainBlockContainer"]', timeout=IDLE_TIMEOUT * 1000)
         deadline = time.monotonic() + IDLE_TIMEOUT
@@ -291,13 +291,15 @@ class Visit:
                 const app = document.querySelector('[data-testid="stApp"]');
                 const q = s => document.querySelectorAll(s).length;
                 const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
+                const vega = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')];
                 return {
                     script: app && app.getAttribute('data-test-script-state'),
                     connection: app && app.getAttribute('data-test-connection-state'),
                     status: q('[data-testid="stStatusWidget"]'),
                     skeletons: q('[data-testid="stSkeleton"]'),
                     spinners: q('[data-testid="stSpinner"]'),
-                    undrawnCharts: charts.filter(c => !c.querySelector('.main-svg')).length,
+                    undrawnCharts: charts.filter(c => !c.querySelector('.main-svg')).length
+                        + vega.filter(c => !c.querySelector('svg, canvas')).length,
                 };
             }""")
             idle = (state["script"] == "notRunning" and state["connection"] == "CONNECTED"
@@ -702,6 +704,45 @@ def test_drill_path_chart_to_town_to_records(chromium, server: Server) -> None:
         assert v.page.locator('[data-testid="stDataFrame"]').count(), "the record explorer shows no table"
         v.screenshot(SHOTS / "drill-explore.png")
         v.assert_clean(f"records of {town}")
+
+
+OVERVIEW = next((p for p in PAGES if p.default), None)
+
+
+def test_overview_town_chart_click_narrows_the_page(chromium, server: Server) -> None:
+    """The overview's by-town chart is Vega-Lite (no plotly.js on the landing page): a real
+    click on a town's row selects that town — the chip, the town in the cards' caption,
+    the link to its profile — and 清除 brings the whole district back."""
+    with visit(chromium, server, viewport={"width": 1440, "height": 900}) as v:
+        v.open(page_url(server.base, OVERVIEW))
+        assert not v.page.locator('[data-testid="stPlotlyChart"]').count(), "the overview loads plotly.js"
+        chart = v.page.locator('[data-testid="stVegaLiteChart"]').nth(1)
+        chart.scroll_into_view_if_needed()
+        label = chart.locator(".mark-text text").first.text_content()
+        rows = chart.locator(".mark-rect path")
+        # The towns are the y axis's labels (the x axis's are numbers): the top one.
+        labels = chart.locator(".role-axis-label text")
+        named = [(b["y"], (labels.nth(i).text_content() or "").strip(), b)
+                 for i in range(labels.count()) if (b := labels.nth(i).bounding_box())]
+        named = sorted(x for x in named if not re.fullmatch(r"[-\d.,%万k]+", x[1]))
+        assert named and label, "the by-town chart drew no town or text"
+        _, town, first = named[0]
+        row = rows.last.bounding_box()  # the top layer: each town's whole row, the click target
+        assert row and first and row["width"] > 50, f"no clickable row: {row}"
+        # Click the first town's row, to the right of its dot (a town at 0 has no bar).
+        v.page.mouse.click(row["x"] + row["width"] * 0.6, first["y"] + first["height"] / 2)
+        v.page.wait_for_timeout(500)
+        v.wait_idle()
+        text = v.main_text(6000)
+        assert "已选" in text and f"镇街：{town}" in text, f"no chip for {town} after the click:\n{text[:1500]}"
+        assert f"（{town}）" in text, f"the cards' caption does not name {town}:\n{text[:800]}"
+        assert v.page.locator('[data-testid="stPageLink"] a', has_text="画像").count(), "no link to the profile"
+        v.screenshot(SHOTS / "drill-overview-selected.png")
+        v.assert_clean("overview after a town click")
+        v.page.locator('[data-testid="stButton"] button', has_text="清除").first.click()
+        v.page.wait_for_timeout(500)
+        v.wait_idle()
+        assert "已选" not in v.main_text(6000), "the selection stayed after 清除"
 
 
 @pytest.mark.skipif(PRESENT is None, reason="no present page in dashboard.py")

@@ -317,7 +317,8 @@ def shown_content(at: AppTest) -> dict[str, object]:
         "filters": (f.district, f.year, f.towns) if f else None,
         "tables": [d.value.to_csv() for d in at.dataframe] + [t.value.to_csv() for t in at.table],
         "metrics": [(m.label, m.value, m.delta) for m in at.metric],
-        "charts": [json.dumps(json.loads(c.proto.spec)["data"], sort_keys=True) for c in at.get("plotly_chart")],
+        "charts": [json.dumps(json.loads(c.proto.spec)["data"], sort_keys=True) for c in at.get("plotly_chart")]
+        + [apptest.vega_chart(at, i)[1].to_csv() for i in range(len(at.get("vega_lite_chart")))],
     }
 
 

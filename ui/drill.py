@@ -20,10 +20,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from ui.i18n import t
+from ui.vega import PICK
 from warehouse.filters import Filters
 
 TOWN_PAGE = "views/town.py"
@@ -92,6 +94,20 @@ class Selection:
             code = point.get("customdata")
             if isinstance(code, (list, tuple)):
                 code = code[0] if code else None
+            if code is not None and str(code) not in picked:
+                picked.append(str(code))
+        return list(picked)
+
+    def vega(self, spec: dict, df: pd.DataFrame, dim: str, *, name: str | None = None) -> list[str]:
+        """Draw a Vega-Lite chart of :mod:`ui.vega` whose rows can be clicked (its point
+        selection ``vega.PICK`` on the field ``code``); returns the selected codes of
+        ``dim``, as :meth:`chart` does."""
+        state = st.vega_lite_chart(df, spec, width="stretch", theme=None, on_select="rerun", selection_mode=PICK,
+                                   key=f"{self.prefix}_pick_{name or dim}_{self.version}")
+        picked = self.picks.setdefault(dim, [])
+        points = state.selection.get(PICK) if state is not None else None
+        for point in points if isinstance(points, list) else ():
+            code = point.get("code") if isinstance(point, dict) else None
             if code is not None and str(code) not in picked:
                 picked.append(str(code))
         return list(picked)

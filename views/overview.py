@@ -16,8 +16,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from ui import charts, data, drill, export, frame
-from ui.charts import PALETTE
+from ui import charts, data, drill, export, frame, vega
 from ui.i18n import lang, t
 from ui.metrics import definition, name
 from warehouse.filters import Filters
@@ -137,18 +136,13 @@ def _entry(row) -> bool:
             return False
 
 
-def _trend_figure(trend, kpi: str):
-    """The KPI over the years, with its target (statutory minimum, plan) as a dashed line."""
+def _trend_chart(trend, kpi: str) -> tuple[pd.DataFrame, dict]:
+    """The KPI over the years, with its target (statutory minimum, plan) as a dashed line:
+    the frame and the Vega-Lite spec."""
     one = trend[trend["kpi"] == kpi]
-    rate = kpi in overview.RATE_KPIS
-    hover = "%{x}: %{y:.0%}<extra></extra>" if rate else "%{x}: %{y:,}<extra></extra>"
-    fig = charts.line(one, "year", "value", y_title=name(kpi), percent=rate, height=320)
-    fig.update_traces(hovertemplate=hover, name=name(kpi))
-    if one["target"].notna().any():
-        fig.add_scatter(x=one["year"], y=one["target"], mode="lines", name=t("word.target"), hovertemplate=hover,
-                        line=dict(dash="dash", color="#888", width=2), connectgaps=False)
-        fig.update_layout(showlegend=True)
-    return fig
+    spec, drawn = vega.trend(one, x="year", y="value", series=name(kpi), target="target", target_name=t("word.target"),
+                             y_title=name(kpi), percent=kpi in overview.RATE_KPIS)
+    return drawn, spec
 
 
 def _town_text(kpi: str, value: float) -> str:
@@ -201,20 +195,10 @@ else:
                 place = ([f"{d} {tw}" for d, tw in zip(ranked["district"], ranked["town"])] if f.district is None
                          else list(ranked["town"]))
                 shown = ranked.assign(place=place, text=[_town_text(kpi, v) for v in ranked[kpi]])
-                fig = charts.bar(shown, "place", kpi, horizontal=True, category_order=place,
-                                 title=t("ov.town.title", year=f.year, kpi=name(kpi)), y_title=name(kpi),
-                                 height=max(320, 26 * len(shown) + 110))
-                fig.update_traces(marker_color=PALETTE[1], customdata=list(shown["town"]), width=0.5,
-                                  hovertext=shown["text"], hovertemplate="%{y}: %{hovertext}<extra></extra>")
-                # A dot at each bar's end, with the value: a town at 0 has no bar but can still be picked.
-                fig.add_scatter(x=shown[kpi], y=shown["place"], customdata=list(shown["town"]), mode="markers+text",
-                                text=shown["text"], textposition="middle right", hovertext=shown["text"],
-                                hovertemplate="%{y}: %{hovertext}<extra></extra>", cliponaxis=False,
-                                marker=dict(color=PALETTE[1], size=11), showlegend=False)
-                fig.update_xaxes(range=[-0.02 * max(1.0, float(shown[kpi].max())),
-                                        max(1.0, float(shown[kpi].max())) * 1.3],
-                                 tickformat=".0%" if kpi in overview.RATE_KPIS else None)
-                picked = sel.chart(fig, "town", name="town")
+                spec, drawn = vega.ranked_bars(shown, place="place", value=kpi, code="town", text="text",
+                                               title=t("ov.town.title", year=f.year, kpi=name(kpi)),
+                                               value_title=name(kpi), percent=kpi in overview.RATE_KPIS)
+                picked = sel.vega(spec, drawn, "town", name="town")
                 st.caption(t("ov.town.caption") + " " + t("drill.hint"))
                 export.offer("ov_by_town", t("ov.town.title", year=f.year, kpi=name(kpi)), f, shown,
                              {**EXPORT_LABELS, kpi: name(kpi)}, (["district"] if f.district is None else [])
@@ -226,7 +210,7 @@ else:
             if trend.empty:
                 st.info(t("ov.trend.empty", scope=_scope(f_sel)))
             else:
-                st.plotly_chart(_trend_figure(trend, kpi), width="stretch", config={"displayModeBar": False})
+                st.vega_lite_chart(*_trend_chart(trend, kpi), width="stretch", theme=None)
                 if not f.year_over:
                     st.caption(t("ov.trend.caption", year=f.year, date=end.isoformat()))
                 one = trend[trend["kpi"] == kpi].assign(kpi_name=name(kpi))
