@@ -398,3 +398,27 @@ def test_the_charts_draw_the_towns_ranked_and_the_trend_with_its_target(fixture_
     assert rows["value"].tolist() == sorted(rows["value"], reverse=True) and rows["value"].sum() == 195
     spec, rows = vega_chart(at, index=0)
     assert set(rows["series"]) == {"参与人数"} and spec["encoding"]["color"]["legend"] is None
+
+
+def test_a_long_attention_list_shows_its_first_entries_and_all_on_request(fixture_db, monkeypatch):
+    """The 需关注 list shows its first entries (off-track first) and a toggle for the rest;
+    the counts and the export always hold every entry. The fixture has 6 findings: with
+    the cut at 4, two wait behind the toggle."""
+    from ui import frame
+
+    at = open_overview(fixture_db, monkeypatch, district="测试区", year="2025")
+    whole = findings(at)
+    def shown_all() -> list[str]:
+        return [tg.label for tg in at.toggle if tg.key == "ov_att_all"]
+
+    assert len(whole) == 6 and not shown_all()  # six fit: no toggle
+    monkeypatch.setattr(frame, "LONG_LIST", 4)
+    at.run()
+    assert_no_problem(at)
+    assert findings(at) == whole[:4]
+    assert shown_all() == ["显示全部 6 项"]
+    assert len(export_csv_rows(at, "ov_attention")) - 1 == 6
+    at.toggle(key="ov_att_all").set_value(True).run()
+    assert findings(at) == whole
+    at.toggle(key="ov_att_all").set_value(False).run()
+    assert findings(at) == whole[:4]

@@ -17,6 +17,7 @@ from warehouse.queries import common
 
 log = logging.getLogger("oversight")
 _CONTROL_FLOW = ("RerunException", "StopException")
+LONG_LIST = 10  # entries of a long list of links drawn until the whole list is asked for
 
 
 @contextlib.contextmanager
@@ -77,3 +78,17 @@ def kpi(label: str, value: float | int | None, *, delta: float | int | None = No
     if delta is not None:
         d = (f"{delta * 100:+.0f} pp" if percent else f"{delta:+,}") + (f" {delta_label}" if delta_label else "")
     st.metric(label, shown, delta=d, help=help_text or None, delta_color=delta_color, border=True)
+
+
+def head_or_all(rows: list, key: str) -> list:
+    """The first :data:`LONG_LIST` of ``rows``, or all of them once the toggle ``key`` of
+    :func:`show_all_toggle` is on. Each entry of such a list is several elements the
+    browser draws (38 findings with their links cost 0.4 s of a visit on the reference
+    machine); what is first is what matters most, and the export holds every row."""
+    return rows if len(rows) <= LONG_LIST or st.session_state.get(key, False) else rows[:LONG_LIST]
+
+
+def show_all_toggle(rows: list, key: str) -> None:
+    """Below a list cut by :func:`head_or_all`: the toggle that shows all of it."""
+    if len(rows) > LONG_LIST:
+        st.toggle(t("word.show_all", n=len(rows)), key=key)

@@ -26,6 +26,7 @@ from warehouse.queries import overview
 f = frame.current_filters()
 sel = drill.Selection("ov")
 SUMMARY_OPEN = "ov_summary_open"  # session key: the 工作总结 box is open
+ATTENTION_ALL = "ov_att_all"  # session key: the whole 需关注 list is shown
 # Three cards a row: labels such as 镇人代会/街道代表议事会 stay whole on a 1280-px projector.
 PER_ROW = 3
 SECTIONS = (
@@ -243,8 +244,10 @@ else:
             counts = att["severity"].value_counts()
             st.markdown(" ".join(_badge(s, t("ov.att.count." + s, n=int(counts.get(s, 0))))
                                  for s in overview.SEVERITIES))
+            rows = list(att.itertuples())  # off-track first: the first ones at a glance
             with st.container(border=True):
-                linked = [_entry(row) for row in att.itertuples()]
+                linked = [_entry(row) for row in frame.head_or_all(rows, ATTENTION_ALL)]
+            frame.show_all_toggle(rows, ATTENTION_ALL)
             if not all(linked):
                 st.caption(t("ov.att.no_page"))
             export.offer("ov_attention", t("ov.att.title"), f_sel, _attention_rows(att), EXPORT_LABELS,

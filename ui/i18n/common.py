@@ -52,6 +52,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "word.people": ("人数", "People"),
     "word.kind": ("类型", "Kind"),
     "word.target": ("目标", "Target"),
+    "word.show_all": ("显示全部 {n} 项", "Show all {n}"),
     "word.vs_last_year": ("较上年", "vs last year"),
     "word.vs_same_period": ("较上年同期", "vs same period last year"),
     "word.no_comparison": ("无上年数据", "no prior year"),
