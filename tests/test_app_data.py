@@ -76,6 +76,14 @@ def publicity(at: AppTest) -> str:
     return next(m.value for m in at.metric if m.label == "宣讲活动")
 
 
+def open_tab(at: AppTest, label: str) -> AppTest:
+    """Switch to the tab ``label`` as a click does (only the open tab is written)."""
+    at.session_state["dm_tab"] = label
+    at.run()
+    assert_no_problem(at)
+    return at
+
+
 def test_page_opens_with_upload_history_freshness_and_dictionary(db: Path, monkeypatch: pytest.MonkeyPatch):
     at = open_app(db, monkeypatch, PAGE, **FILTERS)
     assert_no_problem(at)
@@ -84,9 +92,17 @@ def test_page_opens_with_upload_history_freshness_and_dictionary(db: Path, monke
     uploader = at.file_uploader[0]
     assert uploader.accept_multiple_files
     assert any("每个文件不超过 50 MB" in c for c in texts(at.caption))
-    assert {"下载填报模板（.xlsx）", "下载完整数据字典（.md）"} <= {b.label for b in at.get("download_button")}
     # No file yet: no report, nothing to confirm.
     assert confirm_button(at) is None and "校验结果" not in texts(at.subheader)
+    # Only the open tab is written: no history, freshness or dictionary behind it.
+    assert not at.dataframe and not at.table and not at.expander and not at.get("download_button")
+    open_tab(at, "模板与数据字典")
+    assert {"下载填报模板（.xlsx）", "下载完整数据字典（.md）"} <= {b.label for b in at.get("download_button")}
+    assert not at.file_uploader and len(at.expander) >= 10
+    open_tab(at, "导入记录")
+    assert "load_id" in at.dataframe[0].value.columns and not at.expander
+    open_tab(at, "上传数据")
+    assert at.file_uploader and not at.dataframe
 
 
 def test_faulty_file_is_reported_before_anything_is_written_then_loaded_on_confirm(
@@ -211,6 +227,7 @@ def test_history_lists_every_load_and_shows_the_rejects_of_a_past_one(
     upload(at, ("活动.csv", write_csv(tmp_path / "活动.csv", FAULTY_ROWS).read_bytes()))
     confirm_button(at).click()
     at.run()
+    open_tab(at, "导入记录")
     hist = frame(at, "sha256")
     assert hist["load_id"].tolist() == [3, 2, 1]
     newest = hist.iloc[0]
@@ -228,7 +245,7 @@ def test_history_lists_every_load_and_shows_the_rejects_of_a_past_one(
 
 
 def test_freshness_shows_the_footers_data_as_of_and_the_grid(db: Path, monkeypatch: pytest.MonkeyPatch):
-    at = open_app(db, monkeypatch, PAGE, **FILTERS)
+    at = open_tab(open_app(db, monkeypatch, PAGE, **FILTERS), "新鲜度与完整性")
     as_of = next(m.value for m in at.metric if m.label == "数据截至")
     assert as_of == "2025-06-30"
     assert any(c.startswith(f"数据截至 {as_of}") for c in texts(at.caption))  # the footer
@@ -251,6 +268,7 @@ def test_dictionary_lists_every_kind_in_the_selected_language(db: Path, monkeypa
     at = open_app(db, monkeypatch, PAGE, lang="en", **FILTERS)
     assert_no_problem(at)
     assert texts(at.title) == ["Data management"]
+    open_tab(at, "Template and dictionary")
     labels = [e.label for e in at.expander]
     for kind in KINDS:
         assert any(f"{kind.en} · {kind.label} (`{kind.name}`)" == x for x in labels), kind.name

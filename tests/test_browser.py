@@ -775,6 +775,30 @@ UPLOAD_TOWN = "柳树湾街道"
 
 
 @pytest.mark.skipif(DATA is None, reason="no data page in dashboard.py")
+@pytest.mark.skipif(DATA is None, reason="no data page in dashboard.py")
+def test_data_page_writes_a_tab_when_it_is_clicked(chromium, server: Server) -> None:
+    """数据管理 writes only its open tab: a click on another tab reruns the page and shows
+    that tab's content (the load history's table, the dictionary's template download and
+    kinds), and the first tab's uploader is gone meanwhile."""
+    with visit(chromium, server, viewport={"width": 1440, "height": 900}) as v:
+        v.open(page_url(server.base, DATA))
+        main = v.page.locator('[data-testid="stMain"]')
+        assert main.locator('[data-testid="stFileUploaderDropzone"]').count() == 1
+        assert not main.locator('[data-testid="stDataFrame"]').count(), "the history was written behind its tab"
+        v.page.get_by_role("tab", name="导入记录").click()
+        v.page.wait_for_timeout(500)
+        v.wait_idle()
+        assert main.locator('[data-testid="stDataFrame"]').count() >= 1, "no load history after its tab's click"
+        assert not main.locator('[data-testid="stFileUploaderDropzone"]').count()
+        v.page.get_by_role("tab", name="模板与数据字典").click()
+        v.page.wait_for_timeout(500)
+        v.wait_idle()
+        text = v.main_text(20000)
+        assert "下载填报模板（.xlsx）" in text and main.locator('[data-testid="stExpander"]').count() >= 10, text[:1500]
+        v.screenshot(SHOTS / "data-dictionary-tab.png")
+        v.assert_clean("data page, dictionary tab")
+
+
 def test_upload_through_the_page_shows_the_new_figure(chromium, demo_db: Path, tmp_path: Path) -> None:
     """A clerk hands a workbook to 数据管理 through the browser's file chooser: one good
     工作评议会 row and one with an impossible date. The report names the rejected row;

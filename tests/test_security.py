@@ -324,7 +324,8 @@ def shown_content(at: AppTest) -> dict[str, object]:
 
 def _screens(at: AppTest, page: str, towns: list[str], sites: list[str]) -> Iterator[str]:
     """The states of a page worth seeing: every record kind, slide and town, the
-    overview's summary open, and the comparison of ``sites`` (site ids)."""
+    overview's summary open, every tab of the data page, and the comparison of ``sites``
+    (site ids)."""
     yield "default"
     if page == "explore":
         for kind in records.KIND_NAMES:
@@ -340,10 +341,16 @@ def _screens(at: AppTest, page: str, towns: list[str], sites: list[str]) -> Iter
             at.query_params["town"] = town
             at.run()
             yield town
-    elif page == "overview":  # the 工作总结 box, shut by default, open
+    elif page == "overview":  # the 工作总结 box, shut by default, open; the whole 需关注 list
         at.session_state["ov_summary_open"] = True
+        at.session_state["ov_att_all"] = True
         at.run()
         yield "summary"
+    elif page == "data":  # only the open tab is written: each of the others
+        for label in ("导入记录", "新鲜度与完整性", "模板与数据字典"):
+            at.session_state["dm_tab"] = label
+            at.run()
+            yield label
     elif page == "sites" and sites:
         at.multiselect(key="si_compare").set_value(sites).run()
         yield "compare"
