@@ -15,6 +15,7 @@ import streamlit as st
 
 from auth.roles import role_label
 from ui import access, data, filters, frame
+from ui import i18n
 from ui.i18n import lang, t
 from ui.nav import PAGES
 from warehouse.filters import Filters
@@ -29,6 +30,7 @@ st.set_page_config(page_title="人大履职看板", page_icon="🏛️", layout=
 if "f_lang_en" not in st.session_state:
     st.session_state["f_lang_en"] = st.query_params.get("lang") == "en"
 st.session_state["lang"] = "en" if st.session_state["f_lang_en"] else "zh"
+i18n.bind_run_lang(st.session_state["lang"])
 
 
 def _build_demo(path: Path) -> None:

@@ -130,16 +130,46 @@ def test_the_same_period_count_agrees_with_the_statutory_module_over_a_whole_yea
     assert m.loc[0, "compliance"] == pytest.approx(st_2024["rate"])
 
 
-def test_coverage_alone_equals_the_coverage_of_every_kpi(fixture_con):
-    # The rollout check reads coverage alone (overview._coverage); it must agree with the
-    # KPIs' coverage and target for any periods, including one before any site.
+def test_coverage_by_district_equals_each_districts_coverage_of_every_kpi(fixture_con):
+    # The rollout check reads coverage per district in one statement
+    # (overview._coverage_by_district); for each district it must agree with the KPIs'
+    # coverage and target of that district alone, for any periods, including one before
+    # any site, and whatever scope the statement is asked in.
     periods = [(0, 2025, dt.date(2025, 1, 1), dt.date(2025, 6, 30)), (1, 2024, dt.date(2024, 1, 1),
                dt.date(2024, 12, 31)), (2, 2020, dt.date(2020, 1, 1), dt.date(2020, 12, 31))]
-    for f in (F, Filters(year=2025, as_of=AS_OF), Filters(district="无此区", year=2025)):
-        whole = overview._window_measures(fixture_con, f, periods)[["coverage", "coverage_target"]]
-        alone = overview._coverage(fixture_con, f, periods)
-        pd.testing.assert_frame_equal(alone, whole)
-    assert overview._coverage(fixture_con, F, periods)["coverage"].tolist()[:2] == [2.0, 1.0]
+    for scope in (F, Filters(year=2025, as_of=AS_OF)):
+        by = overview._coverage_by_district(fixture_con, scope, ["测试区", "无此区"], periods)
+        whole = overview._window_measures(fixture_con, F, periods)
+        for period in (0, 1, 2):
+            cov, target = by[("测试区", period)]
+            assert cov == whole.loc[period, "coverage"]
+            assert (target == whole.loc[period, "coverage_target"]
+                    or (np.isnan(target) and np.isnan(whole.loc[period, "coverage_target"])))
+            assert by[("无此区", period)][0] == 0 and np.isnan(by[("无此区", period)][1])
+    by = overview._coverage_by_district(fixture_con, F, ["测试区"], periods)
+    assert [by[("测试区", k)][0] for k in (0, 1, 2)] == [2, 1, 0]
+
+
+def test_all_districts_findings_are_each_districts_own(demo_db):
+    """需关注 for all districts at once holds, for each district, exactly the findings of
+    that district alone (the rollout and statutory checks run over all districts in one
+    pass), in the same order — in years over and in the year still running (2026: the
+    rollout judged against its pace)."""
+    import duckdb
+
+    from warehouse.queries import common
+
+    demo_con = duckdb.connect(str(demo_db), read_only=True)
+    for year in (2023, 2024, 2025, 2026):
+        whole = overview.needs_attention(demo_con, Filters(year=year, as_of=common.data_as_of(demo_con, None)))
+        districts = list(dict.fromkeys(whole["district"]))
+        assert len(districts) == 2, districts  # both demo districts have findings
+        for d in districts:
+            own = overview.needs_attention(demo_con, Filters(district=d, year=year,
+                                                             as_of=common.data_as_of(demo_con, None)))
+            mine = whole[whole["district"] == d].reset_index(drop=True)
+            cols = ["severity", "kind", "metric", "district", "town", "year", "value", "target", "expected"]
+            pd.testing.assert_frame_equal(mine[cols], own[cols], check_dtype=False)
 
 
 def test_a_town_filter_narrows_every_kpi_and_drops_the_district_plan(fixture_con):

@@ -49,3 +49,27 @@ def test_pages_stay_thin_no_sql_no_connection(page):
 def test_warehouse_layer_does_not_import_streamlit():
     for p in (ROOT / "warehouse").rglob("*.py"):
         assert "streamlit" not in p.read_text(encoding="utf-8"), p
+
+
+def test_a_run_bound_language_holds_in_its_thread_only(monkeypatch):
+    """The router binds the run's language to its thread (ui.i18n.bind_run_lang); other
+    threads — a download built outside the run, another session's run — still follow the
+    session or the process default."""
+    import threading
+
+    from ui import i18n
+
+    monkeypatch.setitem(i18n._state, "lang", "zh")
+    seen: dict[str, str] = {}
+
+    def run(name: str, bind: str | None) -> None:
+        if bind:
+            i18n.bind_run_lang(bind)
+        seen[name] = i18n.t("word.target")
+
+    for name, bind in (("en-run", "en"), ("unbound", None), ("bogus", "fr")):
+        th = threading.Thread(target=run, args=(name, bind))
+        th.start()
+        th.join()
+    assert seen == {"en-run": "Target", "unbound": "目标", "bogus": "目标"}
+    assert i18n.lang() == "zh"  # this thread was never bound

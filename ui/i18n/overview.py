@@ -59,6 +59,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "ov.att.micro.ok": ("{place}：{year}年提交的微建议无超期未办结", "{place}: no micro-suggestion of {year} is overdue"),
     "ov.att.open": ("明细", "Details"),
     "ov.att.town": ("画像", "Profile"),
+    "ov.town.first": ("图中为排名前 {n} 的镇街（共 {total:,} 个），完整排名见导出。",
+                      "The chart shows the first {n} of {total:,} towns; the export has them all."),
     "ov.town.title": ("{year}年各镇街：{kpi}", "{kpi} by town, {year}"),
     "ov.town.caption": ("本年度截至数据截止日的数值。", "The year's figures up to the data's cut-off."),
     "ov.town.empty": ("{scope}没有纳入统计的镇街。", "{scope}: no counted towns."),

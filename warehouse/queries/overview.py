@@ -105,7 +105,7 @@ def comparison_window(f: Filters) -> tuple[dt.date, dt.date, dt.date, dt.date]:
 # --------------------------------------------------------------------------------------
 
 # The periods (p), the counted towns in scope (t) and, per period, the towns covered and the
-# plan's target: shared by all the KPIs (_WINDOW_MEASURES) and coverage alone (_COVERAGE).
+# plan's target: shared by all the KPIs (_WINDOW_MEASURES); _COVERAGE_BY_DISTRICT, per district, must agree.
 _PERIODS_AND_TOWNS = """
 WITH p AS (
     SELECT unnest($labels) AS period, unnest($plan_years) AS plan_year,
@@ -124,10 +124,25 @@ _COVERAGE_CTES = """covered AS (
     WHERE r.district IN (SELECT district FROM t)
     GROUP BY p.period
 )"""
-_COVERAGE = _PERIODS_AND_TOWNS + ", " + _COVERAGE_CTES + """
-SELECT p.period, coalesce(covered.coverage, 0) AS coverage, plan.coverage_target
-FROM p LEFT JOIN covered USING (period) LEFT JOIN plan USING (period)
-ORDER BY p.period
+
+# The same coverage and target per district of ``$districts`` (the rollout check of many
+# districts in one statement: one statement per district took 37 s for 2,800 of them).
+_COVERAGE_BY_DISTRICT = _PERIODS_AND_TOWNS + """, d AS (
+    SELECT unnest($districts) AS district
+), covered AS (
+    SELECT p.period, t.district, count(DISTINCT t.town) AS coverage
+    FROM p JOIN practice_sites s ON s.stage = 'ACCEPTED' AND s.accepted_on <= p.end_d
+    JOIN t ON t.district = s.district AND t.town = s.town
+    WHERE t.district IN (SELECT district FROM d)
+    GROUP BY p.period, t.district
+), plan AS (
+    SELECT p.period, r.district, sum(r.target_towns) AS coverage_target
+    FROM p JOIN rollout_plan r ON r.year = p.plan_year
+    WHERE r.district IN (SELECT district FROM t) AND r.district IN (SELECT district FROM d)
+    GROUP BY p.period, r.district
+)
+SELECT d.district, p.period, coalesce(covered.coverage, 0) AS coverage, plan.coverage_target
+FROM d CROSS JOIN p LEFT JOIN covered USING (period, district) LEFT JOIN plan USING (period, district)
 """
 
 _WINDOW_MEASURES = _PERIODS_AND_TOWNS + """, per_town AS (
@@ -204,14 +219,17 @@ def _window_measures(con: duckdb.DuckDBPyConnection, f: Filters,
     return df.astype("float64")
 
 
-def _coverage(con: duckdb.DuckDBPyConnection, f: Filters,
-              periods: list[tuple[int, int, dt.date, dt.date]]) -> pd.DataFrame:
-    """``coverage`` and ``coverage_target`` of :func:`_window_measures` alone (the same SQL
-    for them), for the rollout check: a fifth of the time of every KPI."""
+def _coverage_by_district(con: duckdb.DuckDBPyConnection, f: Filters, districts: list[str],
+                          periods: list[tuple[int, int, dt.date, dt.date]]) -> dict[tuple[str, int], tuple[int, float]]:
+    """``coverage`` and ``coverage_target`` of :func:`_window_measures` for each district of
+    ``districts`` on its own (its counted towns and its plan) and each period, in one
+    statement: {(district, period): (coverage, target or NaN)}. For the rollout check."""
     town_where, p = where(f, year_col=None)
-    params = {**p, "labels": [x[0] for x in periods], "plan_years": [x[1] for x in periods],
-              "starts": [x[2] for x in periods], "ends": [x[3] for x in periods]}
-    return con.execute(_COVERAGE.format(town_where=town_where), params).df().set_index("period").astype("float64")
+    rows = con.execute(_COVERAGE_BY_DISTRICT.format(town_where=town_where), {
+        **p, "districts": list(districts), "labels": [x[0] for x in periods],
+        "plan_years": [x[1] for x in periods], "starts": [x[2] for x in periods], "ends": [x[3] for x in periods],
+    }).fetchall()
+    return {(d, period): (int(cov), np.nan if tgt is None else float(tgt)) for d, period, cov, tgt in rows}
 
 
 def _data_years(con: duckdb.DuckDBPyConnection, f: Filters) -> list[int]:
@@ -432,8 +450,13 @@ def _entry(severity: str, kind: str, metric: str, district: str, town: str | Non
 def _statutory_entries(con: duckdb.DuckDBPyConnection, f: Filters, year: int) -> list[dict[str, object]]:
     out: list[dict[str, object]] = []
     by_town = statutory.statutory_by_town(con, f.with_year(year))
-    for district, part in by_town.groupby("district", sort=False):
-        for r in part.itertuples():
+    # One pass over the towns, district by district in the order they first appear (a
+    # groupby-and-itertuples per district cost 2.4 ms each: 7 s for 2,800 districts).
+    towns_of: dict[str, list] = {}
+    for r in by_town.itertuples():
+        towns_of.setdefault(r.district, []).append(r)
+    for district, part in towns_of.items():
+        for r in part:
             if r.status == "met":
                 continue
             sev = "red" if r.status == "missed" else "amber"
@@ -444,7 +467,7 @@ def _statutory_entries(con: duckdb.DuckDBPyConnection, f: Filters, year: int) ->
             if not r.review_ok:
                 out.append(_entry(sev, "statutory", "review", district, r.town, year, r.review,
                                   statutory.MIN_REVIEW, months_left=months))
-        if bool(part["compliant"].all()):
+        if all(bool(r.compliant) for r in part):
             out.append(_entry("green", "statutory", "compliance", district, None, year, len(part), len(part)))
     return out
 
@@ -463,16 +486,20 @@ def _rollout_entries(con: duckdb.DuckDBPyConnection, f: Filters, year: int) -> l
         "SELECT DISTINCT district FROM rollout_plan WHERE year = $year AND ($district IS NULL OR district = $district) "
         "AND district IN (SELECT district FROM towns WHERE counted) ORDER BY district",
         {"year": year, "district": f.district}).fetchall()
+    if not districts:
+        return []
+    year_over = Filters(year=year, as_of=f.as_of).year_over
+    # Each district judged on its own counted towns and plan, all in one statement.
+    periods = [(0, year, dt.date(year, 1, 1), end), (1, year - 1, dt.date(year - 1, 1, 1), dt.date(year - 1, 12, 31))]
+    by = _coverage_by_district(con, Filters(district=f.district, year=year, as_of=f.as_of),
+                               [d for (d,) in districts], periods)
     for (district,) in districts:
-        fd = Filters(district=district, year=year, as_of=f.as_of)
-        m = _coverage(con, fd, [(0, year, dt.date(year, 1, 1), end),
-                                (1, year - 1, dt.date(year - 1, 1, 1), dt.date(year - 1, 12, 31))])
-        covered, target = int(m.loc[0, "coverage"]), int(m.loc[0, "coverage_target"])
-        if fd.year_over:
+        covered, target = int(by[(district, 0)][0]), int(by[(district, 0)][1])
+        if year_over:
             sev = "red" if covered < target else "green"
             out.append(_entry(sev, "rollout", "coverage", district, None, year, covered, target))
         else:
-            start = float(m.loc[1, "coverage"])
+            start = float(by[(district, 1)][0])
             expected = start + (target - start) * elapsed
             sev = "amber" if covered < expected else "green"
             out.append(_entry(sev, "rollout", "coverage", district, None, year, covered, target, expected=expected))
