@@ -51,7 +51,8 @@ def _prepare_env(db: Path) -> None:
     os.environ["OVERSIGHT_STATE_DIR"] = tempfile.mkdtemp(prefix="bench-state-")
 
 
-def page_runs(db: Path, pages: list[str], params: dict[str, str], warm_runs: int = 5) -> list[PageRun]:
+def page_runs(db: Path, pages: list[str], params: dict[str, str], warm_runs: int = 5,
+              timeout_s: float = 600) -> list[PageRun]:
     """Run each page through the router on ``db`` with the URL ``params``."""
     import streamlit as st
     from streamlit.testing.v1 import AppTest
@@ -90,7 +91,7 @@ def page_runs(db: Path, pages: list[str], params: dict[str, str], warm_runs: int
             st.cache_data.clear()
             st.cache_resource.clear()
             data._check_readable.cache_clear()
-            at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=600)
+            at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=timeout_s)
             at.session_state["_user"] = User(BENCH_USER, "leader")
             for k, v in params.items():
                 at.query_params[k] = v

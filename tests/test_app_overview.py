@@ -422,3 +422,22 @@ def test_a_long_attention_list_shows_its_first_entries_and_all_on_request(fixtur
     assert findings(at) == whole
     at.toggle(key="ov_att_all").set_value(False).run()
     assert findings(at) == whole[:4]
+
+
+def test_a_ranking_longer_than_the_chart_draws_its_first_towns_and_exports_all(fixture_db, monkeypatch):
+    """At national scope the by-town ranking is tens of thousands of towns: the chart draws
+    the first ``vega.RANKED_MAX`` (highest first) and says so; the export holds every town.
+    The fixture's three towns with the cut at two."""
+    from ui import vega
+
+    monkeypatch.setattr(vega, "RANKED_MAX", 2)
+    at = open_overview(fixture_db, monkeypatch, district="测试区", year="2025")
+    assert_no_problem(at)
+    _, rows = vega_chart(at, key=TOWN_CHART)
+    assert rows["place"].tolist() == ["乙镇", "甲街道"]
+    assert "图中为排名前 2 的镇街（共 3 个），完整排名见导出。" in [c.value for c in at.caption]
+    assert [r[0] for r in export_csv_rows(at, "ov_by_town")[1:]] == ["乙镇", "甲街道", "丙街道"]
+    monkeypatch.setattr(vega, "RANKED_MAX", 3)
+    at.run()
+    assert len(vega_chart(at, key=TOWN_CHART)[1]) == 3
+    assert not [c.value for c in at.caption if "图中为排名前" in c.value]

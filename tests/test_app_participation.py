@@ -232,3 +232,22 @@ def test_without_a_year_the_monthly_bars_pick_a_kind(fixture_db, monkeypatch):
     assert_no_problem(at)
     assert chips(at) == [":red-badge[:material/filter_alt: 类型：工作评议会]"]
     assert kpis(at)["活动场次"] == "5"  # J3, J6, Y5, B4, B5
+
+
+def test_a_grid_of_more_towns_than_drawn_shows_those_with_the_most_and_exports_all(fixture_db, monkeypatch):
+    """At national scope the town × month grid is tens of thousands of towns: it draws the
+    ``vega.RANKED_MAX`` towns with the most of the measure and says so; the export holds
+    every town. The fixture's three towns with the cut at two: 乙镇 has the fewest 2024
+    events (3 of 13, above), so 甲街道 and 丙街道 are drawn."""
+    import json
+
+    from ui import vega
+
+    monkeypatch.setattr(vega, "RANKED_MAX", 2)
+    at = open_app(fixture_db, monkeypatch, PAGE, district="测试区", year="2024")
+    assert_no_problem(at)
+    chart = next(c for c in at.get("plotly_chart") if c.key == TOWN_CHART)
+    heat = next(tr for tr in json.loads(chart.proto.spec)["data"] if tr["type"] == "heatmap")
+    assert sorted(heat["y"]) == sorted(["甲街道", "丙街道"])
+    assert any("图中为所选数值最多的 2 个镇街（共 3 个）" in c.value for c in at.caption)
+    assert len(table_rows(at, "pa_town_month")) == 3 * 12

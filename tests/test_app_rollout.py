@@ -90,6 +90,27 @@ def test_rollout_page_for_all_districts_has_a_tab_per_district(rollout_db, monke
     assert_no_problem(at)
     labels = [tab.label for tab in at.tabs]
     assert {AHEAD, BEHIND, NOPLAN} <= set(labels)
+    # Only the open tab's district is written; a click on another writes that one.
+    first = town_table(at)["town"].tolist()
+    at.session_state["ro_district_tab"] = BEHIND
+    at.run()
+    assert_no_problem(at)
+    assert kpis(at)["已覆盖镇街"] == "1 / 3" and town_table(at)["town"].tolist() != first
+
+
+def test_rollout_page_for_more_districts_than_tabs_picks_one_from_a_list(rollout_db, monkeypatch):
+    """A province's thousands of districts are not tabs: one is picked from a list."""
+    from ui import frame
+
+    monkeypatch.setattr(frame, "TABS_MAX", 2)
+    at = open_page(rollout_db, monkeypatch, district="all", year="2025")
+    assert_no_problem(at)
+    assert not at.tabs
+    pick = at.selectbox(key="ro_district")
+    assert {AHEAD, BEHIND, NOPLAN} <= set(pick.options) and pick.label.startswith("选择区（共 ")
+    pick.set_value(BEHIND).run()
+    assert_no_problem(at)
+    assert kpis(at)["已覆盖镇街"] == "1 / 3"
 
 
 def test_rollout_page_with_a_town_filter_keeps_the_district_figures(rollout_db, monkeypatch):

@@ -97,3 +97,24 @@ def test_without_a_year_the_page_asks_for_one_and_shows_the_trend(fixture_db, mo
     assert [i.value for i in at.info] == ["请在左侧选择一个年度以查看各镇街的达标情况。"]
     assert not [c for c in at.get("plotly_chart") if getattr(c, "key", None)]  # nothing to pick
     assert len(export_csv_rows(at, "st_trend")) == 3
+
+
+def test_a_table_too_large_to_style_is_shown_plain_with_its_status_in_words(fixture_db, monkeypatch):
+    """At national scope the table is ~40,000 towns: more cells than pandas will style
+    (it raised, and the table was replaced by an error). Beyond ``charts.STYLED_CELLS_MAX``
+    cells the same rows are shown without the status fills, the status still in words."""
+    import pandas as pd
+
+    from ui import charts
+
+    small = pd.DataFrame({"status": ["met", "missed"], "label": ["● 达标", "● 未达标"]})
+    assert isinstance(charts.status_styler(small, "status", "label"), pd.io.formats.style.Styler)
+    at = open_app(fixture_db, monkeypatch, PAGE, district="测试区", year="2024")
+    styled_rows = shown_rows(at)
+    assert at.dataframe[0].proto.arrow_data.styler.uuid  # the fills are there
+    monkeypatch.setattr(charts, "STYLED_CELLS_MAX", 3)
+    assert charts.status_styler(small, "status", "label") is small
+    at.run()
+    assert_no_problem(at)
+    assert not at.dataframe[0].proto.arrow_data.styler.uuid
+    assert shown_rows(at) == styled_rows and styled_rows[-1][-1]  # same rows, status in words

@@ -18,6 +18,7 @@ from warehouse.queries import common
 log = logging.getLogger("oversight")
 _CONTROL_FLOW = ("RerunException", "StopException")
 LONG_LIST = 10  # entries of a long list of links drawn until the whole list is asked for
+TABS_MAX = 12  # districts shown as tabs at most; beyond, one is picked from a list
 
 
 @contextlib.contextmanager

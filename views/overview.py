@@ -27,7 +27,6 @@ f = frame.current_filters()
 sel = drill.Selection("ov")
 SUMMARY_OPEN = "ov_summary_open"  # session key: the 工作总结 box is open
 ATTENTION_ALL = "ov_att_all"  # session key: the whole 需关注 list is shown
-MAX_BARS = 60  # towns drawn in the by-town chart (highest first); the export has every town
 # Three cards a row: labels such as 镇人代会/街道代表议事会 stay whole on a 1280-px projector.
 PER_ROW = 3
 SECTIONS = (
@@ -198,13 +197,13 @@ else:
                          else list(ranked["town"]))
                 shown = ranked.assign(place=place, text=[_town_text(kpi, v) for v in ranked[kpi]])
                 # All districts of a province are tens of thousands of towns: the chart draws
-                # the first MAX_BARS (the export holds them all).
-                spec, drawn = vega.ranked_bars(shown.head(MAX_BARS), place="place", value=kpi, code="town", text="text",
+                # the first vega.RANKED_MAX (the export holds them all).
+                spec, drawn = vega.ranked_bars(shown.head(vega.RANKED_MAX), place="place", value=kpi, code="town", text="text",
                                                title=t("ov.town.title", year=f.year, kpi=name(kpi)),
                                                value_title=name(kpi), percent=kpi in overview.RATE_KPIS)
                 picked = sel.vega(spec, drawn, "town", name="town")
-                if len(shown) > MAX_BARS:
-                    st.caption(t("ov.town.first", n=MAX_BARS, total=len(shown)))
+                if len(shown) > vega.RANKED_MAX:
+                    st.caption(t("ov.town.first", n=vega.RANKED_MAX, total=len(shown)))
                 st.caption(t("ov.town.caption") + " " + t("drill.hint"))
                 export.offer("ov_by_town", t("ov.town.title", year=f.year, kpi=name(kpi)), f, shown,
                              {**EXPORT_LABELS, kpi: name(kpi)}, (["district"] if f.district is None else [])

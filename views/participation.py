@@ -14,7 +14,7 @@ import pandas as pd
 from plotly.graph_objects import Figure
 import streamlit as st
 
-from ui import charts, data, drill, export, frame
+from ui import charts, data, drill, export, frame, vega
 from ui.charts import PALETTE, RED, fmt_num, fmt_pct
 from ui.i18n import enum, t
 from ui.metrics import definition
@@ -151,7 +151,16 @@ with frame.guard("participation.heatmap"):
         elif f.as_of is not None and f.as_of.year == f.year and f.as_of.month < 12:
             notes.append(t("pa.heatmap.future", date=f.as_of.isoformat()))
         st.caption(" ".join(notes))
-        shown = grid.assign(month_label=[MONTHS[m - 1] for m in grid["month"]])
+        whole = grid.assign(month_label=[MONTHS[m - 1] for m in grid["month"]])
+        shown = whole
+        # A province's towns are tens of thousands of rows: the grid draws the towns with the
+        # most of the measure (the export holds every town).
+        totals_all = grid.groupby("town", sort=False)[measure].sum()
+        if len(totals_all) > vega.RANKED_MAX:
+            top = set(totals_all.sort_values(ascending=False, kind="stable").index[:vega.RANKED_MAX])
+            shown = whole[whole["town"].isin(top)]
+            st.caption(t("pa.heatmap.first", n=vega.RANKED_MAX, total=len(totals_all)))
+        grid = grid[grid["town"].isin(set(shown["town"]))]
         towns_in_grid = list(dict.fromkeys(grid["town"]))
         fig = charts.heatmap(shown, "month_label", "town", measure, y_order=towns_in_grid, x_order=MONTHS,
                              colorscale=HEAT_SCALE)
@@ -169,7 +178,7 @@ with frame.guard("participation.heatmap"):
         fig.update_xaxes(side="top")
         sel.chart(fig, "town", name="town")
         cols = (["district"] if f.district is None else []) + ["town", "month_label", "events", "participants"]
-        _offer("pa_town_month", t("pa.heatmap.title"), f, shown, {**COLUMN_LABELS, "month_label": t("word.month")},
+        _offer("pa_town_month", t("pa.heatmap.title"), f, whole, {**COLUMN_LABELS, "month_label": t("word.month")},
                cols, picked=False)
 
 with frame.guard("participation.publicity"):

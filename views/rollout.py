@@ -200,9 +200,17 @@ else:
             districts = data.get(ro.rollout_summary, f)["district"].tolist()
         if not districts:
             st.info(t("ro.empty.no_towns"))
-        for tab, d in zip(st.tabs(districts) if districts else [], districts):
-            with tab:
-                _district(replace(f, district=d))
+        # Only the open district is written: all of a province's districts at once (2,800
+        # tabs, each a district's section) did not finish in two minutes. Beyond a tab
+        # row's worth of districts, one is picked from a list.
+        if len(districts) > frame.TABS_MAX:
+            d = st.selectbox(t("ro.pick_district", n=len(districts)), districts, key="ro_district")
+            _district(replace(f, district=d))
+        elif districts:
+            for tab, d in zip(st.tabs(districts, key="ro_district_tab", on_change="rerun"), districts):
+                if tab.open:
+                    with tab:
+                        _district(replace(f, district=d))
 
 with st.expander(t("ro.rules.title"), icon=":material/menu_book:"):
     for mid in RULES:

@@ -47,6 +47,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "pa.venue.not_given": ("未填写", "Not given"),
     # heatmap
     "pa.heatmap.title": ("镇街 × 月份", "Towns × months"),
+    "pa.heatmap.first": ("图中为所选数值最多的 {n} 个镇街（共 {total:,} 个），完整数据见导出。",
+                         "The grid shows the {n} towns with the most of the measure ({total:,} in all); the export has them all."),
     "pa.heatmap.caption": ("每格为该镇街当月的数值（场次或参与人次，见上方切换）；0 表示当月没有活动。",
                            "Each cell is the town's figure for that month (events or participants, as switched "
                            "above); 0 means none were held."),

@@ -5,6 +5,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "ro.caption": ("{scope} · {year} · 实践点覆盖与全覆盖计划对照（数据截至 {date}）",
                    "{scope} · {year} · practice-site coverage against the rollout plan (data as of {date})"),
     "ro.scope.all": ("全部区", "All districts"),
+    "ro.pick_district": ("选择区（共 {n:,} 个）", "District ({n:,} in all)"),
     "ro.month": ("{year}年{month}月", "{year}-{month:02d}"),
     # KPI cards
     "ro.kpi.covered": ("已覆盖镇街", "Towns covered"),
