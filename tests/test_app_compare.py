@@ -283,3 +283,24 @@ def test_the_normalisation_switch_redraws_the_districts_chart(demo_db, monkeypat
         con.close()
     first = spec["data"][0]
     assert first["x"] == ["淮安区", "清江浦区"] and first["y"] == pytest.approx(expected)
+
+
+def test_a_ranking_longer_than_the_chart_draws_its_first_towns_and_tables_all(fixture_db, monkeypatch):
+    """A province ranks tens of thousands of towns (a bar each took 13 s to build): the
+    chart draws the first ``frame.RANKED_MAX`` and says so; the median line, the table and
+    the export keep the whole ranking. 2024 activities with the cut at two: 丙街道 and
+    甲街道 (5 each) drawn, 乙镇 (3) in the table."""
+    from ui import frame
+
+    monkeypatch.setattr(frame, "RANKED_MAX", 2)
+    at = open_app(fixture_db, monkeypatch, PAGE, district="测试区", year="2024")
+    assert_no_problem(at)
+    chart = next(c for c in at.get("plotly_chart") if c.key == CHART)
+    spec = json.loads(chart.proto.spec)
+    (bars,) = spec["data"]
+    assert bars["y"] == ["丙街道", "甲街道"]
+    assert "图中为排名前 2 的镇街（共 3 个）；完整排名见右侧表格与导出。" in [c.value for c in at.caption]
+    assert [r[0] for r in rows(ranking_table(at))] == ["丙街道", "甲街道", "乙镇"]
+    assert [r[1] for r in export_csv_rows(at, "cmp_ranking")[1:]] == ["丙街道", "甲街道", "乙镇"]
+    median_line = [s for s in spec["layout"]["shapes"] if s.get("line", {}).get("dash") == "dash"]
+    assert median_line and median_line[0]["x0"] == 5.0  # the median of 5, 5 and 3

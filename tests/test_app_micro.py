@@ -219,3 +219,31 @@ def test_exports_hold_the_rows_on_screen(micro_db, monkeypatch):
 def download_keys(at: AppTest) -> list[str]:
     return [b.proto.id.rsplit("-", 1)[-1] if not getattr(b, "key", None) else b.key
             for b in at.get("download_button")]
+
+
+def test_a_grid_of_more_towns_than_drawn_shows_those_with_the_most_and_counts_all(micro_db, monkeypatch):
+    """At national scope the category × town grid is tens of thousands of towns: it draws
+    the ``frame.RANKED_MAX`` towns with the most suggestions and says so; its 合计 row, the
+    KPI cards and the export still count every town. 2024 with the cut at two: 甲街道 has
+    5 of the 12, 乙镇 4 (above), the third town 3."""
+    import json
+
+    from ui import frame
+
+    monkeypatch.setattr(frame, "RANKED_MAX", 2)
+    at = open_app(micro_db, monkeypatch, PAGE, district="测试区", year="2024")
+    assert_no_problem(at)
+    chart = next(c for c in at.get("plotly_chart") if c.key == GRID)
+    traces = json.loads(chart.proto.spec)["data"]
+    heat = next(tr for tr in traces if tr["type"] == "heatmap")
+    assert list(dict.fromkeys(heat["y"])) == ["甲街道", "乙镇"]
+    assert any("图中为微建议最多的 2 个镇街（共 3 个）" in c.value for c in at.caption)
+    cells = next(tr for tr in traces if tr["type"] == "scatter")
+    totals = {tuple(code): text for code, text in zip(cells["customdata"], cells["text"]) if code[0] is None}
+    assert totals[(None, None)] == "12"  # the 合计 of 合计: every town, drawn or not
+    assert kpis(at)["提交建议"] == "12"
+    grid = export_csv_rows(at, "mi_category_town")
+    assert len(grid) - 1 == 3 * len(mi.CATEGORY_ORDER) and sum(int(r[2]) for r in grid[1:]) == 12
+    monkeypatch.setattr(frame, "RANKED_MAX", 3)
+    at.run()
+    assert not [c.value for c in at.caption if "图中为微建议最多" in c.value]

@@ -13,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from tests.apptest import sign_in
 
-from ui import i18n
+from ui import frame, i18n
 from warehouse.filters import Filters
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -404,8 +404,6 @@ def test_a_long_attention_list_shows_its_first_entries_and_all_on_request(fixtur
     """The 需关注 list shows its first entries (off-track first) and a toggle for the rest;
     the counts and the export always hold every entry. The fixture has 6 findings: with
     the cut at 4, two wait behind the toggle."""
-    from ui import frame
-
     at = open_overview(fixture_db, monkeypatch, district="测试区", year="2025")
     whole = findings(at)
     def shown_all() -> list[str]:
@@ -426,18 +424,16 @@ def test_a_long_attention_list_shows_its_first_entries_and_all_on_request(fixtur
 
 def test_a_ranking_longer_than_the_chart_draws_its_first_towns_and_exports_all(fixture_db, monkeypatch):
     """At national scope the by-town ranking is tens of thousands of towns: the chart draws
-    the first ``vega.RANKED_MAX`` (highest first) and says so; the export holds every town.
+    the first ``frame.RANKED_MAX`` (highest first) and says so; the export holds every town.
     The fixture's three towns with the cut at two."""
-    from ui import vega
-
-    monkeypatch.setattr(vega, "RANKED_MAX", 2)
+    monkeypatch.setattr(frame, "RANKED_MAX", 2)
     at = open_overview(fixture_db, monkeypatch, district="测试区", year="2025")
     assert_no_problem(at)
     _, rows = vega_chart(at, key=TOWN_CHART)
     assert rows["place"].tolist() == ["乙镇", "甲街道"]
     assert "图中为排名前 2 的镇街（共 3 个），完整排名见导出。" in [c.value for c in at.caption]
     assert [r[0] for r in export_csv_rows(at, "ov_by_town")[1:]] == ["乙镇", "甲街道", "丙街道"]
-    monkeypatch.setattr(vega, "RANKED_MAX", 3)
+    monkeypatch.setattr(frame, "RANKED_MAX", 3)
     at.run()
     assert len(vega_chart(at, key=TOWN_CHART)[1]) == 3
     assert not [c.value for c in at.caption if "图中为排名前" in c.value]

@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from tests.apptest import sign_in
 
-from ui import i18n
+from ui import frame, i18n
 from warehouse.filters import Filters
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -236,14 +236,12 @@ def test_without_a_year_the_monthly_bars_pick_a_kind(fixture_db, monkeypatch):
 
 def test_a_grid_of_more_towns_than_drawn_shows_those_with_the_most_and_exports_all(fixture_db, monkeypatch):
     """At national scope the town × month grid is tens of thousands of towns: it draws the
-    ``vega.RANKED_MAX`` towns with the most of the measure and says so; the export holds
+    ``frame.RANKED_MAX`` towns with the most of the measure and says so; the export holds
     every town. The fixture's three towns with the cut at two: 乙镇 has the fewest 2024
     events (3 of 13, above), so 甲街道 and 丙街道 are drawn."""
     import json
 
-    from ui import vega
-
-    monkeypatch.setattr(vega, "RANKED_MAX", 2)
+    monkeypatch.setattr(frame, "RANKED_MAX", 2)
     at = open_app(fixture_db, monkeypatch, PAGE, district="测试区", year="2024")
     assert_no_problem(at)
     chart = next(c for c in at.get("plotly_chart") if c.key == TOWN_CHART)

@@ -177,3 +177,47 @@ def test_every_chart_and_list_of_the_page_offers_its_rows(sites_db, monkeypatch)
     assert sites[1][4:9] == ["✓", "✓", "✗", "✓", "✗"] and sites[1][-3:] == ["2024-03-01", "2024-09-15", ""]
     compared = export_csv_rows(at, "si_compare")
     assert [r[0] for r in compared[1:]] == ["甲二实践点", "甲一实践点"]  # the two chosen by default
+
+
+def card_titles(at: AppTest) -> list[str]:
+    return [m.value for m in at.markdown if m.value.startswith("**甲") and m.value.endswith("实践点**")]
+
+
+def test_many_sites_show_their_best_cards_and_the_rest_on_request_or_in_the_ranking(sites_db, monkeypatch):
+    """A province has thousands of practice sites (a card each took 20 s to draw): the
+    page draws the ``frame.CARDS_FIRST`` best-scored cards, offers the rest behind a toggle
+    up to ``frame.RANKED_MAX`` sites and beyond that points to the ranking, which with the
+    export still holds every site. 2025 has five sites (above), with the first cut at two."""
+    from ui import frame
+
+    monkeypatch.setattr(frame, "CARDS_FIRST", 2)
+    at = open_page(sites_db, monkeypatch, district=AHEAD, year="2025")
+    assert_no_problem(at)
+    assert card_titles(at) == ["**甲一新实践点**", "**甲二实践点**"]
+    assert [tg.label for tg in at.toggle if tg.key == "si_cards_all"] == ["显示全部 5 项"]
+    at.toggle(key="si_cards_all").set_value(True).run()
+    assert_no_problem(at)
+    assert len(card_titles(at)) == 5
+    monkeypatch.setattr(frame, "RANKED_MAX", 4)
+    at.run()
+    assert len(card_titles(at)) == 2 and not [tg for tg in at.toggle if tg.key == "si_cards_all"]
+    assert "此处为评分最高的 2 个实践点（共 5 个）；全部实践点见下方排名表与导出。" in [c.value for c in at.caption]
+    assert len(ranking_element(at).value) == 5 and len(export_csv_rows(at, "si_sites")) == 1 + 5
+
+
+def test_a_network_of_more_towns_than_drawn_shows_those_with_the_most_stations(sites_db, monkeypatch):
+    """At national scope the network chart is tens of thousands of towns: it draws the
+    ``frame.RANKED_MAX`` towns with the most stations and says so; the export holds every
+    town. 2024 with the cut at two: 甲一街道 has 4 stations, 甲二街道 3, the others none."""
+    import json
+
+    from ui import frame
+
+    monkeypatch.setattr(frame, "RANKED_MAX", 2)
+    at = open_page(sites_db, monkeypatch, district=AHEAD, year="2024")
+    assert_no_problem(at)
+    chart = next(c for c in at.get("plotly_chart") if c.key == "si_pick_town_0")
+    assert {tuple(tr["y"]) for tr in json.loads(chart.proto.spec)["data"]} == {("甲一街道", "甲二街道")}
+    assert any("图中为站点最多的 2 个镇街（共 4 个）" in c.value for c in at.caption)
+    assert [r[0] for r in export_csv_rows(at, "si_network")[1:]] == ["甲一街道", "甲二街道", "甲三镇", "甲四镇"]
+    assert network(at, "zh") == ("2", "3", "2", "1")

@@ -118,3 +118,61 @@ def test_a_table_too_large_to_style_is_shown_plain_with_its_status_in_words(fixt
     assert_no_problem(at)
     assert not at.dataframe[0].proto.arrow_data.styler.uuid
     assert shown_rows(at) == styled_rows and styled_rows[-1][-1]  # same rows, status in words
+
+
+def test_a_chart_of_more_towns_than_drawn_shows_those_furthest_behind(fixture_db, monkeypatch):
+    """At national scope the by-town chart is tens of thousands of towns: it draws the
+    ``frame.RANKED_MAX`` furthest behind (below a minimum first, then the fewest meetings)
+    and says so; the table, the cards and the exports hold every town. 2025 with the cut at
+    two: 丙街道 (pending, 0 meetings) and 甲街道 (pending, 2) before 乙镇 (met)."""
+    import json
+
+    from ui import frame
+
+    monkeypatch.setattr(frame, "RANKED_MAX", 2)
+    at = open_app(fixture_db, monkeypatch, PAGE, district="测试区", year="2025")
+    assert_no_problem(at)
+    chart = next(c for c in at.get("plotly_chart") if c.key == TOWN_CHART)
+    dots = [tr for tr in json.loads(chart.proto.spec)["data"] if tr["type"] == "scatter"]
+    assert [d[0] for d in dots[0]["customdata"]] == ["丙街道", "甲街道"]
+    assert any("图中为进度最落后的 2 个镇街（共 3 个）" in c.value for c in at.caption)
+    assert kpis(at)["纳入统计镇街"] == "3" and len(at.dataframe[0].value) == 3
+    assert len(export_csv_rows(at, "st_towns")) == 1 + 3
+    monkeypatch.setattr(frame, "RANKED_MAX", 3)
+    at.run()
+    chart = next(c for c in at.get("plotly_chart") if c.key == TOWN_CHART)
+    dots = [tr for tr in json.loads(chart.proto.spec)["data"] if tr["type"] == "scatter"]
+    assert [d[0] for d in dots[0]["customdata"]] == ["甲街道", "丙街道", "乙镇"]  # the query's order, uncut
+    assert not [c.value for c in at.caption if "图中为进度最落后" in c.value]
+
+
+def _values(array) -> list:
+    """A plotly array as sent: a list, or a typed array (``{"dtype", "bdata"}``, base64)."""
+    import base64
+
+    import numpy as np
+
+    if isinstance(array, dict):
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
+    return list(array)
+
+
+def test_more_districts_than_lines_are_drawn_as_one_combined_rate(fixture_db, monkeypatch):
+    """A line per district of a province (2,800 of them) took seconds to build and is
+    unreadable: beyond ``frame.SERIES_MAX`` districts the trend is one line, all districts'
+    compliant towns over their counted towns; the export keeps each district. With the cap
+    at 0 the fixture's one district is drawn combined: 2024 2 of 3, 2025 1 of 3."""
+    import json
+
+    from ui import frame
+
+    monkeypatch.setattr(frame, "SERIES_MAX", 0)
+    at = open_app(fixture_db, monkeypatch, PAGE, district="测试区", year="2024")
+    assert_no_problem(at)
+    trend = next(c for c in at.get("plotly_chart")
+                 if json.loads(c.proto.spec)["layout"].get("title", {}).get("text") == "历年三会达标率")
+    (line,) = json.loads(trend.proto.spec)["data"]
+    assert [str(x) for x in _values(line["x"])] == ["2024", "2025"]
+    assert _values(line["y"]) == pytest.approx([2 / 3, 1 / 3])
+    assert any("共 1 个区县，图中为其合计达标率" in c.value for c in at.caption)
+    assert export_csv_rows(at, "st_trend")[1][:5] == ["2024", "测试区", "3", "2", str(2 / 3)]

@@ -7,6 +7,7 @@ import contextlib
 import logging
 from collections.abc import Iterator
 
+import pandas as pd
 import streamlit as st
 
 from ui import data
@@ -17,8 +18,11 @@ from warehouse.queries import common
 
 log = logging.getLogger("oversight")
 _CONTROL_FLOW = ("RerunException", "StopException")
+CARDS_FIRST = 12  # cards (four rows of three) drawn before the rest are asked for
 LONG_LIST = 10  # entries of a long list of links drawn until the whole list is asked for
 TABS_MAX = 12  # districts shown as tabs at most; beyond, one is picked from a list
+SERIES_MAX = 12  # lines a chart draws at most, one per district; beyond, they are drawn as one
+RANKED_MAX = 60  # places a chart draws at most (a province's towns are tens of thousands)
 
 
 @contextlib.contextmanager
@@ -79,6 +83,23 @@ def kpi(label: str, value: float | int | None, *, delta: float | int | None = No
     if delta is not None:
         d = (f"{delta * 100:+.0f} pp" if percent else f"{delta:+,}") + (f" {delta_label}" if delta_label else "")
     st.metric(label, shown, delta=d, help=help_text or None, delta_color=delta_color, border=True)
+
+
+def first_by(df: pd.DataFrame, key: str, measure: str | None = None) -> tuple[pd.DataFrame, int]:
+    """The rows of ``df`` whose ``key`` is among the :data:`RANKED_MAX` with the most of
+    ``measure`` (summed over their rows; ties in ``df``'s order), or the first
+    :data:`RANKED_MAX` keys in ``df``'s order without a ``measure``; and how many keys
+    ``df`` holds. A chart of a province's tens of thousands of towns is neither readable
+    nor fast (seconds to build, megabytes to send): it draws these and says so, while the
+    export holds every row. The rows keep ``df``'s order."""
+    keys = df[key]
+    if measure is None:
+        order = pd.Index(keys.drop_duplicates())
+    else:
+        order = df.groupby(key, sort=False)[measure].sum().sort_values(ascending=False, kind="stable").index
+    if len(order) <= RANKED_MAX:
+        return df, len(order)
+    return df[keys.isin(set(order[:RANKED_MAX]))], len(order)
 
 
 def head_or_all(rows: list, key: str) -> list:

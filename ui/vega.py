@@ -17,7 +17,6 @@ import pandas as pd
 from ui.charts import FONT, PALETTE
 
 PICK = "pick"  # the name of a chart's point selection (``drill.Selection.vega``)
-RANKED_MAX = 60  # places a ranking draws at most (a province's towns are tens of thousands)
 INK = "#222"
 
 CONFIG = {

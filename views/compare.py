@@ -211,8 +211,14 @@ with frame.guard("compare.ranking"):
         sel = drill.Selection("cmp")
         chart_side, table_side = st.columns([5, 4], gap="large")
         with chart_side:
-            picked = _ranking_chart(sel, ranking, places, value_texts, rank_texts, measure, per100, median_text) \
-                if ranking["value"].notna().any() else []
+            # A province ranks tens of thousands of towns: the chart draws the first
+            # frame.RANKED_MAX (the median is still all towns'); the table and the export
+            # hold the whole ranking.
+            n = frame.RANKED_MAX
+            picked = _ranking_chart(sel, ranking.head(n), places[:n], value_texts[:n], rank_texts[:n], measure,
+                                    per100, median_text) if ranking["value"].notna().any() else []
+            if len(ranking) > n and ranking["value"].notna().any():
+                st.caption(t("cmp.rank.first", n=n, total=len(ranking)))
         with table_side:
             # The chip and the links to the selected town (of its own district).
             district_of = dict(zip(ranking["town"], ranking["district"]))

@@ -152,15 +152,20 @@ with frame.guard("micro.heatmap"):
         grid = data.get(mi.micro_category_town, f)
         rows = list(grid["town"] if f.district is not None else grid["district"] + " · " + grid["town"])
         categories = [enum("micro_category", c) for c in mi.CATEGORY_ORDER]
-        shown = grid.assign(row=rows, category_label=[enum("micro_category", c) for c in grid["category"]])
+        whole = grid.assign(row=rows, category_label=[enum("micro_category", c) for c in grid["category"]])
         st.caption(t("mi.heatmap.caption") + " " + t("mi.heatmap.pick"))
-        fig = charts.heatmap(shown, "category_label", "row", "suggestions", y_order=list(dict.fromkeys(rows)),
+        # A province's towns are tens of thousands of rows: the grid draws the towns with the
+        # most suggestions; the 合计 row and the export count every town.
+        shown, n_rows = frame.first_by(whole, "row", "suggestions")
+        if len(shown) < len(whole):
+            st.caption(t("mi.heatmap.first", n=frame.RANKED_MAX, total=n_rows))
+        fig = charts.heatmap(shown, "category_label", "row", "suggestions", y_order=list(dict.fromkeys(shown["row"])),
                              x_order=categories, colorscale=HEAT_SCALE)
         fig.update_traces(texttemplate="%{z:,}", textfont=dict(size=13), showscale=False)
         total = t("mi.heatmap.total")
         by_row = shown.groupby(["row", "town"], sort=False)["suggestions"].sum().reset_index()
-        by_cat = shown.groupby(["category_label", "category"], sort=False)["suggestions"].sum().reset_index()
-        n_all = int(shown["suggestions"].sum())
+        by_cat = whole.groupby(["category_label", "category"], sort=False)["suggestions"].sum().reset_index()
+        n_all = int(whole["suggestions"].sum())
         _pickable_cells(
             fig,
             xs=list(shown["category_label"]) + [total] * len(by_row) + list(by_cat["category_label"]) + [total],
@@ -180,7 +185,7 @@ with frame.guard("micro.heatmap"):
             if code not in sel.picks.setdefault("category", []):
                 sel.picks["category"].append(code)
         cols = (["district"] if f.district is None else []) + ["town", "category_label", "suggestions"]
-        export.offer("mi_category_town", t("mi.heatmap.title"), f, shown, COLUMN_LABELS, cols)
+        export.offer("mi_category_town", t("mi.heatmap.title"), f, whole, COLUMN_LABELS, cols)
 
 towns = sel.get("town")
 categories_picked = sel.get("category")

@@ -197,13 +197,13 @@ else:
                          else list(ranked["town"]))
                 shown = ranked.assign(place=place, text=[_town_text(kpi, v) for v in ranked[kpi]])
                 # All districts of a province are tens of thousands of towns: the chart draws
-                # the first vega.RANKED_MAX (the export holds them all).
-                spec, drawn = vega.ranked_bars(shown.head(vega.RANKED_MAX), place="place", value=kpi, code="town", text="text",
-                                               title=t("ov.town.title", year=f.year, kpi=name(kpi)),
+                # the first frame.RANKED_MAX (the export holds them all).
+                spec, drawn = vega.ranked_bars(shown.head(frame.RANKED_MAX), place="place", value=kpi, code="town",
+                                               text="text", title=t("ov.town.title", year=f.year, kpi=name(kpi)),
                                                value_title=name(kpi), percent=kpi in overview.RATE_KPIS)
                 picked = sel.vega(spec, drawn, "town", name="town")
-                if len(shown) > vega.RANKED_MAX:
-                    st.caption(t("ov.town.first", n=vega.RANKED_MAX, total=len(shown)))
+                if len(shown) > frame.RANKED_MAX:
+                    st.caption(t("ov.town.first", n=frame.RANKED_MAX, total=len(shown)))
                 st.caption(t("ov.town.caption") + " " + t("drill.hint"))
                 export.offer("ov_by_town", t("ov.town.title", year=f.year, kpi=name(kpi)), f, shown,
                              {**EXPORT_LABELS, kpi: name(kpi)}, (["district"] if f.district is None else [])

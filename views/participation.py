@@ -14,7 +14,7 @@ import pandas as pd
 from plotly.graph_objects import Figure
 import streamlit as st
 
-from ui import charts, data, drill, export, frame, vega
+from ui import charts, data, drill, export, frame
 from ui.charts import PALETTE, RED, fmt_num, fmt_pct
 from ui.i18n import enum, t
 from ui.metrics import definition
@@ -155,12 +155,10 @@ with frame.guard("participation.heatmap"):
         shown = whole
         # A province's towns are tens of thousands of rows: the grid draws the towns with the
         # most of the measure (the export holds every town).
-        totals_all = grid.groupby("town", sort=False)[measure].sum()
-        if len(totals_all) > vega.RANKED_MAX:
-            top = set(totals_all.sort_values(ascending=False, kind="stable").index[:vega.RANKED_MAX])
-            shown = whole[whole["town"].isin(top)]
-            st.caption(t("pa.heatmap.first", n=vega.RANKED_MAX, total=len(totals_all)))
-        grid = grid[grid["town"].isin(set(shown["town"]))]
+        shown, n_towns = frame.first_by(whole, "town", measure)
+        if len(shown) < len(whole):
+            st.caption(t("pa.heatmap.first", n=frame.RANKED_MAX, total=n_towns))
+        grid = shown
         towns_in_grid = list(dict.fromkeys(grid["town"]))
         fig = charts.heatmap(shown, "month_label", "town", measure, y_order=towns_in_grid, x_order=MONTHS,
                              colorscale=HEAT_SCALE)

@@ -122,7 +122,14 @@ def _network() -> None:
     cols = (["district"] if f.district is None else []) + ["town", *NETWORK, "practice_base", "upgraded"]
     left, right = st.columns([3, 2], gap="medium")
     with left:
-        sel.chart(cc.network(by_town), "town")
+        # A province's towns are tens of thousands of bars: the chart draws the towns with
+        # the most stations (the table and the export hold every town).
+        counted = by_town.assign(_stations=by_town[list(NETWORK)].sum(axis=1),
+                                 _place=by_town["district"] + " " + by_town["town"])
+        drawn, n_towns = frame.first_by(counted, "_place", "_stations")
+        sel.chart(cc.network(drawn), "town")
+        if len(drawn) < len(counted):
+            st.caption(t("si.net.first", n=frame.RANKED_MAX, total=n_towns))
         st.caption(t("si.net.hint"))
         export.offer("si_network", t("si.net.export", period=period), f, by_town, labels=cc.network_labels(),
                      columns=cols)
@@ -180,11 +187,22 @@ def _site_labels() -> dict[str, str]:
 def _cards(sites: pd.DataFrame) -> None:
     st.subheader(t("si.cards.title", period=period))
     st.caption(t("si.cards.caption"))
+    # The best first. A card is a dozen elements: a province's thousands of sites took 20 s
+    # to draw, so the first rows are drawn; up to frame.RANKED_MAX all on request, beyond
+    # that the ranking table below and the export hold them all.
     rows = list(sites.itertuples())
+    can_show_all = len(rows) <= frame.RANKED_MAX
+    if len(rows) > frame.CARDS_FIRST and not (can_show_all and st.session_state.get("si_cards_all", False)):
+        rows = rows[:frame.CARDS_FIRST]
     for i in range(0, len(rows), CARDS_PER_ROW):
         for col, r in zip(st.columns(CARDS_PER_ROW), rows[i:i + CARDS_PER_ROW]):
             with col:
                 _card(r)
+    if len(sites) > frame.CARDS_FIRST:
+        if can_show_all:
+            st.toggle(t("word.show_all", n=len(sites)), key="si_cards_all")
+        else:
+            st.caption(t("si.cards.first", n=frame.CARDS_FIRST, total=len(sites)))
     export.offer("si_sites", t("si.cards.export", period=period), f, _site_rows(sites), labels=_site_labels(),
                  columns=["name"] + (["district"] if f.district is None else []) + [
                      "town", "theme", "stage_label", *ro.CHECKLIST, "checklist_text", "score", "star_text",

@@ -21,12 +21,14 @@ st.caption(t("st.caption"))
 
 MEETINGS = ("congress", "review", "deputy_voter")
 MEETING_COLORS = dict(zip(MEETINGS, PALETTE))
+STATUS_RANK = {"missed": 0, "pending": 1, "met": 2}  # the towns furthest behind first
 
 
-def _status_text(row) -> str:
-    if row.status == "pending":
-        return t("st.status.pending", months=row.months_left)
-    return t(f"st.status.{row.status}")
+def _status_texts(df: pd.DataFrame) -> list[str]:
+    """Each town's status in words (a province's 40,000 towns: plain lists, not rows)."""
+    words = {s: t(f"st.status.{s}") for s in ("met", "missed")}
+    return [t("st.status.pending", months=m) if s == "pending" else words[s]
+            for s, m in zip(df["status"].tolist(), df["months_left"].tolist())]
 
 
 def _meeting(kind: str) -> str:
@@ -57,9 +59,21 @@ with frame.guard("statutory.table"):
             st.subheader(t("st.chart.title", year=f.year))
             st.caption(t("st.chart.caption", congress=statutory.MIN_CONGRESS, review=statutory.MIN_REVIEW)
                        + " " + t("drill.hint"))
-            place = ([f"{d} {tw}" for d, tw in zip(by_town["district"], by_town["town"])] if f.district is None
-                     else list(by_town["town"]))
-            shown = by_town.assign(place=place, status_text=[_status_text(r) for r in by_town.itertuples()])
+            place = ([f"{d} {tw}" for d, tw in zip(by_town["district"].tolist(), by_town["town"].tolist())]
+                     if f.district is None else by_town["town"].tolist())
+            whole = by_town.assign(place=place, status_text=_status_texts(by_town))
+            # A province's towns are tens of thousands: the chart draws those furthest behind
+            # (below a minimum first, then the fewest meetings held); the table and the
+            # exports hold every town.
+            behind = whole.assign(_rank=whole["status"].map(STATUS_RANK), _held=whole[list(MEETINGS)].sum(axis=1))
+            behind = behind.sort_values(["_rank", "_held"], kind="stable")
+            shown, n_towns = frame.first_by(behind, "place")
+            if len(shown) < len(whole):
+                shown = shown.drop(columns=["_rank", "_held"])
+                place = list(shown["place"])
+                st.caption(t("st.chart.first", n=frame.RANKED_MAX, total=n_towns))
+            else:
+                shown = whole
             long = pd.concat([shown.assign(kind=k, kind_label=_meeting(k), n=shown[k]) for k in MEETINGS])
             fig = charts.bar(long, "place", "n", color="kind_label", barmode="group", category_order=place,
                              color_map={_meeting(k): c for k, c in MEETING_COLORS.items()},
@@ -83,7 +97,7 @@ with frame.guard("statutory.table"):
                 fig.update_yaxes(dtick=1)
             picked = sel.chart(fig, "town")
             cols = (["district"] if f.district is None else []) + ["town", *MEETINGS, "status_text"]
-            export.offer("st_towns", t("st.chart.title", year=f.year), f, shown, COLUMN_LABELS, cols)
+            export.offer("st_towns", t("st.chart.title", year=f.year), f, whole, COLUMN_LABELS, cols)
 
             # --- narrowed to the picked towns: KPI cards and the table -------------------
             f_sel = f.with_towns(tuple(picked)) if picked else f
@@ -99,8 +113,8 @@ with frame.guard("statutory.table"):
                 with c4:
                     frame.kpi(t("st.kpi.pending"), int((rows["status"] == "pending").sum()))
             st.subheader(t("st.table.title", year=f.year))
-            table = rows.assign(status_text=[_status_text(r) for r in rows.itertuples()])
-            table = table.assign(status_label=["● " + s for s in table["status_text"]])
+            table = rows.assign(status_text=_status_texts(rows) if picked else whole["status_text"])
+            table = table.assign(status_label=["● " + s for s in table["status_text"].tolist()])
             cols = (["district"] if f.district is None else []) + ["town", *MEETINGS, "status_label"]
             st.dataframe(
                 charts.status_styler(table, "status", "status_label"), column_order=cols, hide_index=True,
@@ -126,10 +140,21 @@ with frame.guard("statutory.trend"):
     if not trend.empty:
         left, right = st.columns(2)
         with left:
-            fig = charts.line(trend, "year", "rate", color="district" if f.district is None else None,
-                              title=t("st.trend.title"), percent=True, y_title=t("st.kpi.compliant"))
+            n_districts = trend["district"].nunique()
+            if n_districts > frame.SERIES_MAX:
+                # A line per district of a province (2,800) is neither readable nor quick:
+                # one line of all of them together (the export keeps each district's).
+                combined = trend.groupby("year", as_index=False, sort=True)[["towns", "compliant"]].sum()
+                combined["rate"] = combined["compliant"] / combined["towns"]
+                fig = charts.line(combined, "year", "rate", title=t("st.trend.title"), percent=True,
+                                  y_title=t("st.kpi.compliant"))
+            else:
+                fig = charts.line(trend, "year", "rate", color="district" if f.district is None else None,
+                                  title=t("st.trend.title"), percent=True, y_title=t("st.kpi.compliant"))
             fig.update_traces(hovertemplate="%{x}: %{y:.0%}")
             st.plotly_chart(fig, width="stretch")
+            if n_districts > frame.SERIES_MAX:
+                st.caption(t("st.trend.combined", n=n_districts))
             export.offer("st_trend", t("st.trend.title"), f_sel.with_year(None), trend, COLUMN_LABELS,
                          ["year", "district", "towns", "compliant", "rate", *MEETINGS])
         with right:

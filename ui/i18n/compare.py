@@ -31,6 +31,9 @@ LABELS: dict[str, tuple[str, str]] = {
                           "{n} towns have no value ({why}): no rank, listed last."),
     "cmp.why.deputies": ("没有代表", "no deputies"),
     "cmp.why.rate": ("没有可计算比率的记录", "nothing to compute the rate from"),
+    "cmp.rank.first": ("图中为排名前 {n} 的镇街（共 {total:,} 个）；完整排名见右侧表格与导出。",
+                       "The chart shows the first {n} towns ({total:,} in all); the table beside it and the export "
+                       "have the whole ranking."),
     "cmp.rank.hint": ("点击柱条选中镇街，可打开该镇街画像。", "Click a bar to select a town and open its profile."),
     "cmp.rank.empty": ("没有纳入统计的镇街。", "No counted towns."),
     "cmp.median": ("中位数 {value}", "Median {value}"),

@@ -99,6 +99,9 @@ LABELS: dict[str, tuple[str, str]] = {
                         "Click a cell to narrow to its town and category; a “Total” cell narrows to the category or "
                         "the town alone."),
     "mi.heatmap.total": ("合计", "Total"),
+    "mi.heatmap.first": ("图中为微建议最多的 {n} 个镇街（共 {total:,} 个）；“合计”行与导出含全部镇街。",
+                         "The grid shows the {n} towns with the most suggestions ({total:,} in all); the “Total” row "
+                         "and the export count them all."),
     "mi.empty_picked": ("所选范围暂无微建议。", "No micro-suggestions in the selection."),
     "mi.dept.none_picked": ("所选范围暂无已受理的微建议，无法按承办单位统计。",
                             "No accepted suggestions in the selection, so there is nothing to rank by department."),

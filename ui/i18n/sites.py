@@ -33,6 +33,12 @@ LABELS: dict[str, tuple[str, str]] = {
                          "和观摩评分；按评分排序。",
                          "Each site's theme, its five items (screen, notice board, deputy studio, council hall, "
                          "education site) and its evaluation score; best score first."),
+    "si.cards.first": ("此处为评分最高的 {n} 个实践点（共 {total:,} 个）；全部实践点见下方排名表与导出。",
+                       "The {n} best-scored practice sites are shown ({total:,} in all); the ranking below and the "
+                       "export have them all."),
+    "si.net.first": ("图中为站点最多的 {n} 个镇街（共 {total:,} 个）；下方表格与导出含全部镇街。",
+                     "The chart shows the {n} towns with the most stations ({total:,} in all); the table below "
+                     "and the export have them all."),
     "si.cards.export": ("实践点（{period}）", "Practice sites ({period})"),
     "si.card.theme": ("特色主题：", "Theme: "),
     "si.card.no_theme": ("未填写", "not given"),

@@ -27,4 +27,10 @@ LABELS: dict[str, tuple[str, str]] = {
                          "Dashed lines: the statutory minimums ({congress} congresses / councils, {review} "
                          "work-appraisal meeting)."),
     "st.col.rate": ("达标率", "Compliance rate"),
+    "st.chart.first": ("图中为进度最落后的 {n} 个镇街（共 {total:,} 个）：未达标在前，召开次数少的在前；表格与导出含全部镇街。",
+                       "The chart shows the {n} towns furthest behind ({total:,} in all): below a minimum first, "
+                       "then the fewest meetings; the table and the export have them all."),
+    "st.trend.combined": ("共 {n:,} 个区县，图中为其合计达标率（达标镇街数 ÷ 纳入统计镇街数）；各区县的数据见导出。",
+                          "{n:,} districts: the line is their combined rate (compliant towns ÷ counted towns); the "
+                          "export has each district's."),
 }
