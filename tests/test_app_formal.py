@@ -268,3 +268,27 @@ def test_demo_huaian_second_session_of_the_18th_congress_has_251_suggestions(dem
     assert kpis(at)["建议件数" if lang == "zh" else "Suggestions"] == "251"
     ranked = next(d.value for d in at.dataframe if "rank" in d.value.columns)
     assert ranked["suggestions"].sum() == 251
+
+
+def test_more_sessions_than_a_list_offers_choose_the_years_or_all(formal_db, monkeypatch):
+    """A province's districts hold thousands of sessions (each its own): beyond
+    ``frame.OPTIONS_MAX`` the page offers the year's sessions or all of them instead of a
+    list, and no chart of every session. All districts, 2023, the cut at one: S1 (10 with
+    淮安区's H01) or S1 and S2 (14)."""
+    from ui import frame
+
+    monkeypatch.setattr(frame, "OPTIONS_MAX", 1)
+    at = open_page_alone(formal_db, monkeypatch, Filters(year=2023, as_of=dt.date(2024, 6, 30)))
+    assert_no_problem(at)
+    assert not [w for w in at.multiselect if str(w.key).startswith("fo_sessions|")]
+    (which,) = [r for r in at.radio if str(r.key).startswith("fo_sessions_many|")]
+    assert which.options == ["2023年交办建议的会议（1次，10件）", "全部会议（2次，14件）"]
+    assert kpis(at)["建议件数"] == "10"
+    assert any("所选范围共 2 次会议" in c.value for c in at.caption)
+    assert "历次会议对比" not in [s.value for s in at.subheader]
+    which.set_value("all").run()
+    assert_no_problem(at)
+    assert kpis(at)["建议件数"] == "14"
+    monkeypatch.setattr(frame, "OPTIONS_MAX", 200)
+    at.run()
+    assert sessions_widget(at).value == [S1] and "历次会议对比" in [s.value for s in at.subheader]

@@ -22,6 +22,7 @@ CARDS_FIRST = 12  # cards (four rows of three) drawn before the rest are asked f
 LONG_LIST = 10  # entries of a long list of links drawn until the whole list is asked for
 TABS_MAX = 12  # districts shown as tabs at most; beyond, one is picked from a list
 SERIES_MAX = 12  # lines a chart draws at most, one per district; beyond, they are drawn as one
+OPTIONS_MAX = 200  # entries a list to pick from offers at most (a province has thousands of sessions)
 RANKED_MAX = 60  # places a chart draws at most (a province's towns are tens of thousands)
 
 

@@ -87,9 +87,21 @@ def _choose_sessions() -> tuple[str, ...]:
     if found.empty:
         st.info(t("fo.empty.district", scope=scope))
         return ()
+    defaults = list(data.get(fo.default_sessions, f))
+    if len(found) > frame.OPTIONS_MAX:
+        # A province's districts hold thousands of sessions (each district its own): a list
+        # to pick from would be unusable (and took seconds to draw). The year's sessions or
+        # all of them; one district's sessions are picked one by one.
+        counts = {"year": (len(defaults), int(found.loc[found["in_year"], "suggestions"].sum())),
+                  "all": (len(found), int(found["suggestions"].sum()))}
+        options = ["year", "all"] if defaults and len(defaults) < len(found) else ["all"]
+        which = st.radio(t("fo.session.label"), options, horizontal=True, key=f"fo_sessions_many|{f.district}|{f.year}",
+                         format_func=lambda c: t(f"fo.session.many.{c}", year=f.year, n=fmt_num(counts[c][0]),
+                                                 suggestions=fmt_num(counts[c][1])))
+        st.caption(t("fo.session.many", n=fmt_num(len(found))))
+        return tuple(defaults) if which == "year" else tuple(found["session"])
     labels = {s: t("fo.session.option", session=s, n=fmt_num(int(n)))
               for s, n in zip(found["session"], found["suggestions"])}
-    defaults = list(data.get(fo.default_sessions, f))
     chosen = st.multiselect(t("fo.session.label"), list(labels), default=defaults,
                             key=f"fo_sessions|{f.district}|{f.year}", format_func=labels.get,
                             placeholder=t("fo.session.placeholder"), help=t("fo.session.help"))
@@ -334,8 +346,8 @@ def _overdue(sessions: tuple[str, ...], head: dict) -> None:
 # --- sessions side by side -------------------------------------------------------------
 def _by_session() -> None:
     per_session = data.get(fo.by_session, f)
-    if len(per_session) < 2:
-        return
+    if len(per_session) < 2 or len(per_session) > frame.OPTIONS_MAX:
+        return  # (thousands of sessions of a province: not a chart; each district's page has its own)
     st.subheader(t("fo.sessions.title"))
     left, right = st.columns(2)
     with left:

@@ -16,6 +16,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "fo.session.help": ("默认显示所选年度交办建议的会议；可选择多个会议合并统计。",
                         "By default the session(s) whose suggestions were assigned in the chosen year; choose "
                         "several to count them together."),
+    "fo.session.many": ("所选范围共 {n} 次会议（各区县各自召开），无法逐一列出；选择一个区县后可逐次选择会议、对比历次会议。",
+                        "The scope holds {n} sessions (each district its own), too many to list; choose a district "
+                        "to pick sessions one by one and compare them."),
+    "fo.session.many.year": ("{year}年交办建议的会议（{n}次，{suggestions}件）",
+                             "Sessions with suggestions assigned in {year} ({n}, {suggestions} suggestions)"),
+    "fo.session.many.all": ("全部会议（{n}次，{suggestions}件）", "All sessions ({n}, {suggestions} suggestions)"),
     "fo.session.none": ("请选择至少一个会议。", "Choose at least one session."),
     "fo.empty.district": ("{scope}暂无代表建议记录。", "No formal suggestions on record for {scope}."),
     "fo.empty.year": ("{year}年没有交办的代表建议，请在上方选择其他会议。",
