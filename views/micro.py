@@ -11,6 +11,7 @@ data change loses its selection in the browser."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 from plotly.graph_objects import Figure
@@ -122,15 +123,24 @@ def _offer(key: str, title: str, fx: Filters, df: pd.DataFrame, columns: list[st
     export.offer(key, title, fx, df, labels=COLUMN_LABELS, columns=columns, extra=_picked_lines())
 
 
+def _enums(kind: str, values: pd.Series) -> list[str]:
+    """``enum(kind, v)`` of each value, worked out once per distinct value (a province's
+    category × town grid is 280,000 cells of seven categories); a blank has no label."""
+    codes, distinct = pd.factorize(values)
+    labels = np.array([enum(kind, v) for v in distinct] + [enum(kind, None)], dtype=object)
+    return labels[codes].tolist()  # (a blank's code is -1: the last label)
+
+
 def _labelled(df: pd.DataFrame) -> pd.DataFrame:
     """Enumeration codes shown by their labels (for tables and exports)."""
     out = df
     if "category" in df:
-        out = out.assign(category_label=[enum("micro_category", c) for c in df["category"]])
+        out = out.assign(category_label=_enums("micro_category", df["category"]))
     if "status" in df:
-        out = out.assign(status_label=[enum("micro_status", s) for s in df["status"]])
+        out = out.assign(status_label=_enums("micro_status", df["status"]))
     if "department" in df:
-        out = out.assign(department_label=[None if d is None or d != d else _dept(d) for d in df["department"]])
+        out = out.assign(department_label=[None if d is None or d != d else _dept(d)
+                                           for d in df["department"].tolist()])
     return out
 
 
@@ -150,9 +160,9 @@ with frame.guard("micro.heatmap"):
         st.info(t("mi.empty", period=period))
     else:
         grid = data.get(mi.micro_category_town, f)
-        rows = list(grid["town"] if f.district is not None else grid["district"] + " · " + grid["town"])
+        rows = (grid["town"] if f.district is not None else grid["district"] + " · " + grid["town"]).tolist()
         categories = [enum("micro_category", c) for c in mi.CATEGORY_ORDER]
-        whole = grid.assign(row=rows, category_label=[enum("micro_category", c) for c in grid["category"]])
+        whole = grid.assign(row=rows, category_label=_enums("micro_category", grid["category"]))
         st.caption(t("mi.heatmap.caption") + " " + t("mi.heatmap.pick"))
         # A province's towns are tens of thousands of rows: the grid draws the towns with the
         # most suggestions; the 合计 row and the export count every town.
@@ -379,8 +389,8 @@ with overdue_box, frame.guard("micro.overdue"):
             st.caption(t("mi.overdue.caption", date=as_of))
             st.warning(t("mi.overdue.summary", n=fmt_num(len(overdue)), days=int(overdue["days_late"].max())),
                        icon=":material/schedule:")
-            shown = overdue.assign(category=[enum("micro_category", c) for c in overdue["category"]],
-                                   status=[enum("micro_status", s) for s in overdue["status"]])
+            shown = overdue.assign(category=_enums("micro_category", overdue["category"]),
+                                   status=_enums("micro_status", overdue["status"]))
             cols = (["district"] if f.district is None else []) + [
                 "suggestion_id", "town", "submitted_on", "days_late", "status", "department", "content", "category",
                 "working_days"]
