@@ -157,8 +157,9 @@ def _town_text(kpi: str, value: float) -> str:
 
 def _attention_rows(att: pd.DataFrame) -> pd.DataFrame:
     """The 需关注 list as the exported rows: status, the message, place and figures."""
-    return att.assign(status=[t(f"ov.att.status.{s}") for s in att["severity"]],
-                      message=[_message(r) for r in att.itertuples()], metric_name=[name(m) for m in att["metric"]])
+    return att.assign(status=[t(f"ov.att.status.{s}") for s in att["severity"].tolist()],
+                      message=[_message(r) for r in frame.records(att)],
+                      metric_name=[name(m) for m in att["metric"].tolist()])
 
 
 EXPORT_LABELS = {
@@ -193,9 +194,9 @@ else:
                 st.info(t("ov.town.empty", scope=_scope()))
             else:
                 ranked = by_town.sort_values(kpi, ascending=False, kind="stable")
-                place = ([f"{d} {tw}" for d, tw in zip(ranked["district"], ranked["town"])] if f.district is None
-                         else list(ranked["town"]))
-                shown = ranked.assign(place=place, text=[_town_text(kpi, v) for v in ranked[kpi]])
+                place = ([f"{d} {tw}" for d, tw in zip(ranked["district"].tolist(), ranked["town"].tolist())]
+                         if f.district is None else ranked["town"].tolist())
+                shown = ranked.assign(place=place, text=[_town_text(kpi, v) for v in ranked[kpi].tolist()])
                 # All districts of a province are tens of thousands of towns: the chart draws
                 # the first frame.RANKED_MAX (the export holds them all).
                 spec, drawn = vega.ranked_bars(shown.head(frame.RANKED_MAX), place="place", value=kpi, code="town",
@@ -248,7 +249,7 @@ else:
             counts = att["severity"].value_counts()
             st.markdown(" ".join(_badge(s, t("ov.att.count." + s, n=int(counts.get(s, 0))))
                                  for s in overview.SEVERITIES))
-            rows = list(att.itertuples())  # off-track first: the first ones at a glance
+            rows = frame.records(att)  # off-track first: the first ones at a glance
             with st.container(border=True):
                 linked = [_entry(row) for row in frame.head_or_all(rows, ATTENTION_ALL)]
             frame.show_all_toggle(rows, ATTENTION_ALL)
