@@ -252,3 +252,21 @@ def test_demo_over_all_districts_lists_the_district_of_each_opinion(demo_db, mon
     table = opinion_table(at)
     assert set(table["district"]) == {"清江浦区", "淮安区"}
     assert int(kpis(at)["企业提出意见"]) > 164
+
+
+def test_a_town_chart_of_more_towns_than_drawn_shows_those_with_the_most_opinions(enterprise_db, monkeypatch):
+    """At national scope the by-town chart is tens of thousands of bars: it draws the
+    ``frame.RANKED_MAX`` towns with the most opinions (in the query's order) and says so;
+    the export holds every town. 2024 with the cut at two: 甲街道 4, 乙镇 2, 丙街道 1."""
+    import json
+
+    from ui import frame
+
+    monkeypatch.setattr(frame, "RANKED_MAX", 2)
+    at = open_page(enterprise_db, monkeypatch, district="测试区", year="2024")
+    assert_no_problem(at)
+    chart = next(c for c in at.get("plotly_chart") if c.key == "en_pick_town_0")
+    (bars,) = json.loads(chart.proto.spec)["data"]
+    assert bars["x"] == ["甲街道", "乙镇"]
+    assert "图中为意见最多的 2 个镇街（共 3 个），全部镇街见导出。" in [c.value for c in at.caption]
+    assert [r[0] for r in export_csv_rows(at, "en_towns")[1:]] == ["甲街道", "丙街道", "乙镇"]

@@ -73,3 +73,19 @@ def test_a_run_bound_language_holds_in_its_thread_only(monkeypatch):
         th.join()
     assert seen == {"en-run": "Target", "unbound": "目标", "bogus": "目标"}
     assert i18n.lang() == "zh"  # this thread was never bound
+
+
+def test_enums_label_each_value_as_enum_does(monkeypatch):
+    """``enums`` labels a column once per distinct code: the same labels as ``enum`` value
+    by value, an unknown code as itself, a blank as nothing."""
+    import pandas as pd
+
+    from ui import i18n
+
+    values = pd.Series(["URBAN", None, "ENVIRONMENT", "URBAN", "NOT_A_CODE"], dtype="str")
+    for lang in ("zh", "en"):
+        monkeypatch.setitem(i18n._state, "lang", lang)
+        assert i18n.enums("micro_category", values) == [
+            i18n.enum("micro_category", "URBAN"), "", i18n.enum("micro_category", "ENVIRONMENT"),
+            i18n.enum("micro_category", "URBAN"), "NOT_A_CODE"]
+    assert i18n.enums("micro_category", pd.Series([], dtype="str")) == []

@@ -14,7 +14,7 @@ import streamlit as st
 
 from ui import charts, data, drill, export, frame
 from ui.charts import PALETTE, RED, fmt_num, fmt_pct
-from ui.i18n import enum, t
+from ui.i18n import enum, enums, t
 from ui.metrics import definition
 from warehouse.filters import Filters
 from warehouse.queries import enterprise as en
@@ -179,10 +179,14 @@ def _industries() -> None:
 
 
 def _towns() -> None:
-    towns = data.get(en.opinions_by_town, f)
-    place = [f"{d} {tw}" for d, tw in zip(towns["district"], towns["town"])] if f.district is None \
-        else list(towns["town"])
-    fig = charts.bar(towns.assign(label=place), "label", "opinions", title=t("en.town.title"),
+    whole = data.get(en.opinions_by_town, f)
+    place = [f"{d} {tw}" for d, tw in zip(whole["district"].tolist(), whole["town"].tolist())] \
+        if f.district is None else whole["town"].tolist()
+    # A province's towns are tens of thousands of bars: the chart draws those with the most
+    # opinions (the export holds every town).
+    towns, n_towns = frame.first_by(whole.assign(label=place), "label", "opinions")
+    place = towns["label"].tolist()
+    fig = charts.bar(towns, "label", "opinions", title=t("en.town.title"),
                      y_title=t("en.measure.opinions"), category_order=place, height=400)
     fig.update_traces(marker_color=PALETTE[2], customdata=towns["town"], text=towns["opinions"],
                       textposition="outside", cliponaxis=False,
@@ -191,7 +195,9 @@ def _towns() -> None:
                       hovertemplate="%{hovertext}<extra></extra>")
     fig.update_yaxes(range=[0, max(1, int(towns["opinions"].max())) * 1.15])
     sel.chart(fig, "town")
-    export.offer("en_towns", t("en.town.export"), f, towns,
+    if len(towns) < len(whole):
+        st.caption(t("en.town.first", n=frame.RANKED_MAX, total=n_towns))
+    export.offer("en_towns", t("en.town.export"), f, whole,
                  columns=(["district"] if f.district is None else []) + [
                      "town", "visits", "enterprises", "opinions", "resolved"],
                  labels={"district": t("en.col.district"), "town": t("en.col.town"),
@@ -233,10 +239,10 @@ def _opinions() -> None:
     if rows.empty:
         st.info(t("en.list.empty"))
         return
-    shown = rows.assign(source=[enum("opinion_source", s) for s in rows["source"]],
-                        category=[enum("opinion_category", c) for c in rows["category"]],
-                        status=[enum("opinion_status", s) for s in rows["status"]],
-                        industry=[_industry(i) for i in rows["industry"]])
+    shown = rows.assign(source=enums("opinion_source", rows["source"]),
+                        category=enums("opinion_category", rows["category"]),
+                        status=enums("opinion_status", rows["status"]),
+                        industry=[_industry(i) for i in rows["industry"].tolist()])
     # The text right after whose it is, so it stays in view without scrolling sideways.
     columns = ["opinion_id", "date"] + (["district"] if f.district is None else []) + [
         "town", "enterprise", "category", "content", "source", "status", "resolved_on", "industry"]

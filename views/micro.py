@@ -11,14 +11,13 @@ data change loses its selection in the browser."""
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 from plotly.graph_objects import Figure
 
 from ui import charts, data, drill, export, frame
 from ui.charts import STATUS_COLORS, RED, fmt_num, fmt_pct
-from ui.i18n import enum, lang, t
+from ui.i18n import enum, enums, lang, t
 from ui.metrics import definition
 from warehouse.filters import Filters
 from warehouse.queries import micro as mi
@@ -123,21 +122,13 @@ def _offer(key: str, title: str, fx: Filters, df: pd.DataFrame, columns: list[st
     export.offer(key, title, fx, df, labels=COLUMN_LABELS, columns=columns, extra=_picked_lines())
 
 
-def _enums(kind: str, values: pd.Series) -> list[str]:
-    """``enum(kind, v)`` of each value, worked out once per distinct value (a province's
-    category × town grid is 280,000 cells of seven categories); a blank has no label."""
-    codes, distinct = pd.factorize(values)
-    labels = np.array([enum(kind, v) for v in distinct] + [enum(kind, None)], dtype=object)
-    return labels[codes].tolist()  # (a blank's code is -1: the last label)
-
-
 def _labelled(df: pd.DataFrame) -> pd.DataFrame:
     """Enumeration codes shown by their labels (for tables and exports)."""
     out = df
     if "category" in df:
-        out = out.assign(category_label=_enums("micro_category", df["category"]))
+        out = out.assign(category_label=enums("micro_category", df["category"]))
     if "status" in df:
-        out = out.assign(status_label=_enums("micro_status", df["status"]))
+        out = out.assign(status_label=enums("micro_status", df["status"]))
     if "department" in df:
         out = out.assign(department_label=[None if d is None or d != d else _dept(d)
                                            for d in df["department"].tolist()])
@@ -162,7 +153,7 @@ with frame.guard("micro.heatmap"):
         grid = data.get(mi.micro_category_town, f)
         rows = (grid["town"] if f.district is not None else grid["district"] + " · " + grid["town"]).tolist()
         categories = [enum("micro_category", c) for c in mi.CATEGORY_ORDER]
-        whole = grid.assign(row=rows, category_label=_enums("micro_category", grid["category"]))
+        whole = grid.assign(row=rows, category_label=enums("micro_category", grid["category"]))
         st.caption(t("mi.heatmap.caption") + " " + t("mi.heatmap.pick"))
         # A province's towns are tens of thousands of rows: the grid draws the towns with the
         # most suggestions; the 合计 row and the export count every town.
@@ -389,8 +380,8 @@ with overdue_box, frame.guard("micro.overdue"):
             st.caption(t("mi.overdue.caption", date=as_of))
             st.warning(t("mi.overdue.summary", n=fmt_num(len(overdue)), days=int(overdue["days_late"].max())),
                        icon=":material/schedule:")
-            shown = overdue.assign(category=_enums("micro_category", overdue["category"]),
-                                   status=_enums("micro_status", overdue["status"]))
+            shown = overdue.assign(category=enums("micro_category", overdue["category"]),
+                                   status=enums("micro_status", overdue["status"]))
             cols = (["district"] if f.district is None else []) + [
                 "suggestion_id", "town", "submitted_on", "days_late", "status", "department", "content", "category",
                 "working_days"]

@@ -67,5 +67,17 @@ def enum(enum_name: str, code: str | None) -> str:
     return enum_label(enum_name, code, lang())
 
 
+def enums(enum_name: str, values) -> list[str]:
+    """:func:`enum` of each of ``values`` (a pandas Series), worked out once per distinct
+    code: a province's grids and lists are hundreds of thousands of cells of a handful of
+    codes. A blank has no label."""
+    import numpy as np
+    import pandas as pd
+
+    codes, distinct = pd.factorize(values)
+    labels = np.array([enum(enum_name, v) for v in distinct] + [enum(enum_name, None)], dtype=object)
+    return labels[codes].tolist()  # (a blank's code is -1: the last label)
+
+
 def enum_options(enum_name: str) -> list[str]:
     return list(ENUMS[enum_name])

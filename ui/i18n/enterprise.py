@@ -55,6 +55,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "en.category.title": ("按类别", "By category"),
     "en.industry.title": ("按行业", "By industry"),
     "en.town.title": ("按镇街", "By town"),
+    "en.town.first": ("图中为意见最多的 {n} 个镇街（共 {total:,} 个），全部镇街见导出。",
+                      "The chart shows the {n} towns with the most opinions ({total:,} in all); the export has them "
+                      "all."),
     "en.category.export": ("意见建议按类别", "Opinions by category"),
     "en.industry.export": ("意见建议按行业", "Opinions by industry"),
     "en.town.export": ("意见建议按镇街", "Opinions by town"),
