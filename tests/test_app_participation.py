@@ -249,3 +249,27 @@ def test_a_grid_of_more_towns_than_drawn_shows_those_with_the_most_and_exports_a
     assert sorted(heat["y"]) == sorted(["甲街道", "丙街道"])
     assert any("图中为所选数值最多的 2 个镇街（共 3 个）" in c.value for c in at.caption)
     assert len(table_rows(at, "pa_town_month")) == 3 * 12
+
+
+def test_publicity_charts_of_more_towns_than_drawn_show_those_with_the_most_events(fixture_db, monkeypatch):
+    """At national scope the publicity charts are tens of thousands of bars and the towns
+    without an event thousands of names: the charts draw the ``frame.RANKED_MAX`` towns
+    with the most publicity events, the warning names that many and counts the rest; the
+    table and the export hold every town. 2024: 甲街道 (P1) and 乙镇 (P2) one event each,
+    丙街道 none; with the cut at one, 甲街道 (first in code order) is drawn."""
+    import json
+
+    monkeypatch.setattr(frame, "RANKED_MAX", 1)
+    at = open_app(fixture_db, monkeypatch, PAGE, district="测试区", year="2024")
+    assert_no_problem(at)
+    for key in ("pa_pick_pub_events_0", "pa_pick_pub_participants_0"):
+        chart = next(c for c in at.get("plotly_chart") if c.key == key)
+        assert {y for tr in json.loads(chart.proto.spec)["data"] for y in tr["y"]} == {"甲街道"}
+    assert any("图中为宣讲场次最多的 1 个镇街（共 3 个）" in c.value for c in at.caption)
+    assert [w.value for w in at.warning if "尚未开展宣讲" in w.value] == ["尚未开展宣讲的镇街：丙街道"]
+    assert len(table_rows(at, "pa_publicity")) == 3
+    monkeypatch.setattr(frame, "RANKED_MAX", 0)  # (the towns without an event, cut)
+    at.run()
+    assert_no_problem(at)
+    assert [w.value for w in at.warning if "尚未开展宣讲" in w.value] == [
+        "尚未开展宣讲的镇街：等，共 1 个（全部见下方明细）"]

@@ -193,12 +193,21 @@ with frame.guard("participation.publicity"):
                       towns=head["publicity_towns"], counted=head["counted_towns"]))
         missing = pub.loc[pub["events"] == 0, "town"].tolist()
         if missing:
-            st.warning(t("pa.pub.none_towns", towns="、".join(missing)), icon=":material/campaign:")
-        towns = list(dict.fromkeys(pub["town"]))
+            # (named up to frame.RANKED_MAX: a province's thousands are counted; the table has them)
+            names = "、".join(missing[:frame.RANKED_MAX])
+            if len(missing) > frame.RANKED_MAX:
+                names = t("pa.pub.none_towns.more", towns=names, n=fmt_num(len(missing)))
+            st.warning(t("pa.pub.none_towns", towns=names), icon=":material/campaign:")
+        # A province's towns are tens of thousands of bars: the charts draw the towns with the
+        # most publicity events (the table and the export hold every town).
+        drawn, n_towns = frame.first_by(pub.assign(_place=pub["district"] + "|" + pub["town"]), "_place", "events")
+        if len(drawn) < len(pub):
+            st.caption(t("pa.pub.first", n=frame.RANKED_MAX, total=n_towns))
+        towns = list(dict.fromkeys(drawn["town"].tolist()))
         split = {t("pa.pub.march"): ("march_events", "march_participants"),
                  t("pa.pub.other"): ("other_events", "other_participants")}
-        long = pd.concat([pd.DataFrame({"town": pub["town"], "part": label, "events": pub[ev],
-                                        "participants": pub[pp]}) for label, (ev, pp) in split.items()])
+        long = pd.concat([pd.DataFrame({"town": drawn["town"], "part": label, "events": drawn[ev],
+                                        "participants": drawn[pp]}) for label, (ev, pp) in split.items()])
         colors = {t("pa.pub.march"): RED, t("pa.pub.other"): "#9FB3C8"}
         height = max(320, 30 * len(towns) + 130)
         left, right = st.columns(2)

@@ -66,6 +66,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "pa.pub.march": ("3月宣传月", "March (publicity month)"),
     "pa.pub.other": ("其他月份", "Other months"),
     "pa.pub.none_towns": ("尚未开展宣讲的镇街：{towns}", "Towns without a publicity event: {towns}"),
+    "pa.pub.none_towns.more": ("{towns}等，共 {n} 个（全部见下方明细）", "{towns} and others, {n} in all (see the table below)"),
+    "pa.pub.first": ("图中为宣讲场次最多的 {n} 个镇街（共 {total:,} 个），全部镇街见下方明细与导出。",
+                     "The charts show the {n} towns with the most publicity events ({total:,} in all); the table "
+                     "below and the export have them all."),
     "pa.pub.empty": ("{period}暂无宣讲活动记录。", "No publicity events on record ({period})."),
     "pa.pub.table": ("查看各镇街明细", "Table by town"),
     "pa.col.events": ("宣讲场次", "Events"),
