@@ -54,6 +54,7 @@ import calendar
 import datetime as dt
 import math
 from dataclasses import replace
+from typing import NamedTuple
 
 import duckdb
 import numpy as np
@@ -199,31 +200,46 @@ def _plans(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
         {"district": f.district, "with_plan": f.scope is None}).df()
 
 
-def _target_row(plan: pd.DataFrame, year: int) -> pd.Series | None:
+class _PlanRow(NamedTuple):
+    year: int
+    phase: str
+    target_towns: int
+
+
+def _plan_rows(plans: pd.DataFrame) -> dict[str, list[_PlanRow]]:
+    """Each district's plan rows in year order, as plain tuples: a province is 2,800
+    districts, and a frame filtered per district cost seconds."""
+    out: dict[str, list[_PlanRow]] = {}
+    for district, year, phase, target in zip(plans["district"].tolist(), plans["year"].tolist(),
+                                             plans["phase"].tolist(), plans["target_towns"].tolist()):
+        out.setdefault(district, []).append(_PlanRow(year, phase, target))
+    return out
+
+
+def _target_row(plan: list[_PlanRow], year: int) -> _PlanRow | None:
     """The plan row that judges ``year``: its own, else the next one, else the last."""
-    if plan.empty:
+    if not plan:
         return None
-    own = plan[plan["year"] >= year]
-    return own.iloc[0] if not own.empty else plan.iloc[-1]
+    return next((r for r in plan if r.year >= year), plan[-1])
 
 
-def _plan_to_meet(plan: pd.DataFrame, year: int, covered: int) -> pd.Series | None:
+def _plan_to_meet(plan: list[_PlanRow], year: int, covered: int) -> _PlanRow | None:
     """The current (or next) plan row still to be met from ``year`` on; the last row when
     the plan is over and still not met; None when every row is met."""
-    unmet = plan[plan["target_towns"] > covered]
-    if unmet.empty:
+    unmet = [r for r in plan if r.target_towns is not None and r.target_towns > covered]
+    if not unmet:
         return None
-    ahead = unmet[unmet["year"] >= year]
-    return ahead.iloc[0] if not ahead.empty else unmet.iloc[-1]
+    return next((r for r in unmet if r.year >= year), unmet[-1])
 
 
-def _summary_row(district: str, towns: pd.DataFrame, plan: pd.DataFrame, d: dt.date, year: int,
-                 as_of: dt.date) -> dict[str, object]:
-    stage = towns["stage"]
-    n = len(towns)
-    covered = int((stage == "ACCEPTED").sum())
-    built = int((stage == "BUILT").sum())
-    pilot = int((stage == "PILOT").sum())
+def _summary_row(district: str, stages: list[str | None], firsts: list[dt.date | None], plan: list[_PlanRow],
+                 d: dt.date, year: int, as_of: dt.date) -> dict[str, object]:
+    """A district's summary from its towns' stages on ``d`` and the days they were first
+    covered (up to ``as_of``)."""
+    n = len(stages)
+    covered = stages.count("ACCEPTED")
+    built = stages.count("BUILT")
+    pilot = stages.count("PILOT")
     row: dict[str, object] = {
         "district": district, "as_of": as_of, "evaluated_on": d, "towns": n, "covered": covered, "built": built,
         "pilot": pilot, "not_started": n - covered - built - pilot,
@@ -233,16 +249,16 @@ def _summary_row(district: str, towns: pd.DataFrame, plan: pd.DataFrame, d: dt.d
     if tr is None:
         row.update(target_year=None, phase=None, target=None, months_left=None, needed=None, can_meet=True)
     else:
-        target = int(tr["target_towns"])
-        left = months_left(d, dt.date(int(tr["year"]), 12, 31))
+        target = int(tr.target_towns)
+        left = months_left(d, dt.date(int(tr.year), 12, 31))
         needed = max(0, target - covered)
-        row.update(target_year=int(tr["year"]), phase=tr["phase"], target=target, months_left=left, needed=needed,
+        row.update(target_year=int(tr.year), phase=tr.phase, target=target, months_left=left, needed=needed,
                    can_meet=needed == 0 or (left > 0 and needed <= built + pilot))
     # The projection, from as_of at the pace of the last 12 months.
-    first = towns["first_accepted_on"].dropna()
+    first = [x for x in firsts if x is not None]
     covered_now = len(first)
     since = months_before(as_of, PACE_MONTHS)
-    pace = int(sum(1 for x in first if since < x <= as_of))
+    pace = sum(1 for x in first if since < x <= as_of)
     remaining = n - covered_now
     projected = full_on = None
     if n and remaining == 0:
@@ -253,12 +269,12 @@ def _summary_row(district: str, towns: pd.DataFrame, plan: pd.DataFrame, d: dt.d
     row.update(covered_now=covered_now, pace_12m=pace, projected_full=projected, full_on=full_on)
     pr = _plan_to_meet(plan, as_of.year, covered_now)
     if pr is None:
-        row.update(plan_year=None, plan_target=None, plan_needed=0 if not plan.empty else None,
-                   plan_months_left=None, per_month=0.0 if not plan.empty else None)
+        row.update(plan_year=None, plan_target=None, plan_needed=0 if plan else None,
+                   plan_months_left=None, per_month=0.0 if plan else None)
     else:
-        left = months_left(as_of, dt.date(int(pr["year"]), 12, 31))
-        needed = int(pr["target_towns"]) - covered_now
-        row.update(plan_year=int(pr["year"]), plan_target=int(pr["target_towns"]), plan_needed=needed,
+        left = months_left(as_of, dt.date(int(pr.year), 12, 31))
+        needed = int(pr.target_towns) - covered_now
+        row.update(plan_year=int(pr.year), plan_target=int(pr.target_towns), plan_needed=needed,
                    plan_months_left=left, per_month=needed / left if left > 0 else None)
     return row
 
@@ -283,9 +299,18 @@ def _evaluate_now(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[pd.DataFr
         return pd.DataFrame(columns=TOWN_COLUMNS), pd.DataFrame(columns=SUMMARY_COLUMNS)
     year = f.year if f.year is not None else d.year
     towns = _towns_at(con, f, d)
-    plans = _plans(con, f)
-    rows = [_summary_row(district, part, plans[plans["district"] == district], d, year, f.as_of)
-            for district, part in towns.groupby("district", sort=False)]
+    plans = _plan_rows(_plans(con, f))
+    # Each district's towns as plain lists, districts in order of appearance.
+    parts: dict[str, tuple[list, list]] = {}
+    for district, stage, first in zip(towns["district"].tolist(), towns["stage"].tolist(),
+                                      towns["first_accepted_on"].tolist()):
+        part = parts.get(district)
+        if part is None:
+            part = parts[district] = ([], [])
+        part[0].append(stage)
+        part[1].append(first)
+    rows = [_summary_row(district, stages, firsts, plans.get(district, []), d, year, f.as_of)
+            for district, (stages, firsts) in parts.items()]
     summary = pd.DataFrame(rows, columns=SUMMARY_COLUMNS).astype(object)
     summary = summary.where(summary.notna(), None)  # missing is None (never NaN) in every column
     can_meet = dict(zip(summary["district"], summary["can_meet"]))
