@@ -284,7 +284,7 @@ def test_more_sessions_than_a_list_offers_choose_the_years_or_all(formal_db, mon
     (which,) = [r for r in at.radio if str(r.key).startswith("fo_sessions_many|")]
     assert which.options == ["2023年交办建议的会议（1次，10件）", "全部会议（2次，14件）"]
     assert kpis(at)["建议件数"] == "10"
-    assert any("所选范围共 2 次会议" in c.value for c in at.caption)
+    assert any("所选范围共2次会议" in c.value for c in at.caption)
     assert "历次会议对比" not in [s.value for s in at.subheader]
     which.set_value("all").run()
     assert_no_problem(at)

@@ -16,7 +16,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "fo.session.help": ("默认显示所选年度交办建议的会议；可选择多个会议合并统计。",
                         "By default the session(s) whose suggestions were assigned in the chosen year; choose "
                         "several to count them together."),
-    "fo.session.many": ("所选范围共 {n} 次会议（各区县各自召开），无法逐一列出；选择一个区县后可逐次选择会议、对比历次会议。",
+    "fo.session.many": ("所选范围共{n}次会议（各区县各自召开），无法逐一列出；选择一个区县后可逐次选择会议、对比历次会议。",
                         "The scope holds {n} sessions (each district its own), too many to list; choose a district "
                         "to pick sessions one by one and compare them."),
     "fo.session.many.year": ("{year}年交办建议的会议（{n}次，{suggestions}件）",
