@@ -270,3 +270,18 @@ def test_a_town_chart_of_more_towns_than_drawn_shows_those_with_the_most_opinion
     assert bars["x"] == ["甲街道", "乙镇"]
     assert "图中为意见最多的 2 个镇街（共 3 个），全部镇街见导出。" in [c.value for c in at.caption]
     assert [r[0] for r in export_csv_rows(at, "en_towns")[1:]] == ["甲街道", "丙街道", "乙镇"]
+
+
+def test_a_list_longer_than_a_table_shows_its_first_rows_and_exports_all(enterprise_db, monkeypatch):
+    """Every row of a table travels to the browser (a province's opinion list was 21 MB of
+    the page): a table shows its first ``frame.TABLE_MAX`` rows and says so; the export
+    holds them all. 2024's seven opinions with the cut at three."""
+    from ui import frame
+
+    monkeypatch.setattr(frame, "TABLE_MAX", 3)
+    at = open_page(enterprise_db, monkeypatch, district="测试区", year="2024")
+    assert_no_problem(at)
+    rows = export_csv_rows(at, "en_opinions")
+    assert len(rows) == 1 + 7
+    assert opinion_table(at)["opinion_id"].tolist() == [r[0] for r in rows[1:4]]
+    assert "表中显示前 3 行（共 7 行），全部见导出。" in [c.value for c in at.caption]

@@ -176,3 +176,17 @@ def test_more_districts_than_lines_are_drawn_as_one_combined_rate(fixture_db, mo
     assert _values(line["y"]) == pytest.approx([2 / 3, 1 / 3])
     assert any("共 1 个区县，图中为其合计达标率" in c.value for c in at.caption)
     assert export_csv_rows(at, "st_trend")[1][:5] == ["2024", "测试区", "3", "2", str(2 / 3)]
+
+
+def test_a_table_longer_than_shown_keeps_its_first_rows_and_exports_all(fixture_db, monkeypatch):
+    """A province's statutory table is 38,840 towns (5.7 MB to the browser): the table
+    shows the first ``frame.TABLE_MAX`` rows and says so; the cards and the export count
+    every town."""
+    from ui import frame
+
+    monkeypatch.setattr(frame, "TABLE_MAX", 2)
+    at = open_app(fixture_db, monkeypatch, PAGE, district="测试区", year="2024")
+    assert_no_problem(at)
+    assert at.dataframe[0].value["town"].tolist() == ["甲街道", "丙街道"]
+    assert "表中显示前 2 行（共 3 行），全部见导出。" in [c.value for c in at.caption]
+    assert kpis(at)["纳入统计镇街"] == "3" and len(export_csv_rows(at, "st_table")) == 1 + 3

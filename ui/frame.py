@@ -23,6 +23,7 @@ CARDS_FIRST = 12  # cards (four rows of three) drawn before the rest are asked f
 LONG_LIST = 10  # entries of a long list of links drawn until the whole list is asked for
 TABS_MAX = 12  # districts shown as tabs at most; beyond, one is picked from a list
 SERIES_MAX = 12  # lines a chart draws at most, one per district; beyond, they are drawn as one
+TABLE_MAX = 1_000  # rows a table on screen shows at most (all its rows travel to the browser)
 OPTIONS_MAX = 200  # entries a list to pick from offers at most (a province has thousands of sessions)
 RANKED_MAX = 60  # places a chart draws at most (a province's towns are tens of thousands)
 
@@ -110,6 +111,16 @@ def records(df: pd.DataFrame) -> list:
     province's 35,000 findings: a second of every rerun)."""
     row = collections.namedtuple("Row", df.columns, rename=True)
     return [row._make(values) for values in zip(*(df[c].tolist() for c in df.columns))]
+
+
+def table_rows(df: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``df`` a table on screen shows: the first :data:`TABLE_MAX`, with a
+    caption saying so when there are more. Every row of a table travels to the browser: a
+    province's opinion list was 21 MB of a page. The export holds every row."""
+    if len(df) <= TABLE_MAX:
+        return df
+    st.caption(t("word.table_first", n=f"{TABLE_MAX:,}", total=f"{len(df):,}"))
+    return df.head(TABLE_MAX)
 
 
 def head_or_all(rows: list, key: str) -> list:

@@ -131,7 +131,7 @@ def _ranking_table(ranking: pd.DataFrame, rank_texts: list[str], measure: str, p
     label = name(measure)
     value_header = (t("cmp.col.per100", measure=label) if per100 else
                     t("cmp.col.pct", measure=label) if measure in towns.RATES else label)
-    table = ranking.assign(rank_label=rank_texts)
+    table = frame.table_rows(ranking.assign(rank_label=rank_texts))
     if measure == "covered":
         table["value"] = table["value"] == 1
         value_column = st.column_config.CheckboxColumn(label, help=definition(measure))

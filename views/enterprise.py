@@ -252,7 +252,8 @@ def _opinions() -> None:
     config["resolved_on"] = st.column_config.DateColumn(labels["resolved_on"], format="YYYY-MM-DD")
     config["content"] = st.column_config.TextColumn(labels["content"], width="large")
     config["enterprise"] = st.column_config.TextColumn(labels["enterprise"], width="medium")
-    st.dataframe(shown, hide_index=True, width="stretch", column_order=columns, column_config=config)
+    st.dataframe(frame.table_rows(shown), hide_index=True, width="stretch", column_order=columns,
+                 column_config=config)
     picks = "；".join(f"{t(f'en.list.dim.{d}')}：{_label(d, c)}" for d, c in sel.active)
     export.offer("en_opinions", t("en.list.title"), f, shown, labels=labels, columns=columns,
                  extra=[t("en.col.selection", items=picks)] if picks else ())

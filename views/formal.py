@@ -276,7 +276,7 @@ def _listing(df: pd.DataFrame, sessions: tuple[str, ...], overdue: bool, key: st
     cols += ["due_3m", "days_overdue"] if overdue else ["replied_on", "status_label", "outcome_label"]
     labels = {c: t(LIST_LABEL_KEYS.get(c, f"fo.col.{c}")) for c in LIST_LABELS}
     st.dataframe(
-        shown, hide_index=True, width="stretch", column_order=cols,
+        frame.table_rows(shown), hide_index=True, width="stretch", column_order=cols,
         column_config={
             "suggestion_id": st.column_config.TextColumn(labels["suggestion_id"]),
             "session": st.column_config.TextColumn(labels["session"]),

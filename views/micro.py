@@ -385,7 +385,7 @@ with overdue_box, frame.guard("micro.overdue"):
             cols = (["district"] if f.district is None else []) + [
                 "suggestion_id", "town", "submitted_on", "days_late", "status", "department", "content", "category",
                 "working_days"]
-            st.dataframe(shown[cols], hide_index=True, width="stretch",
+            st.dataframe(frame.table_rows(shown[cols]), hide_index=True, width="stretch",
                          height=min(36 * (len(shown) + 1) + 4, 520),
                          column_config={
                              "district": st.column_config.TextColumn(t("word.district")),

@@ -231,7 +231,7 @@ with frame.guard("participation.publicity"):
         with st.expander(t("pa.pub.table"), expanded=bool(picked_towns)):
             cols = (["district"] if f.district is None else []) + ["town", "events", "march_events", "participants",
                                                                    "march_participants"]
-            st.dataframe(table[cols], hide_index=True, width="stretch",
+            st.dataframe(frame.table_rows(table[cols]), hide_index=True, width="stretch",
                          column_config={
                              "district": st.column_config.TextColumn(t("word.district")),
                              "town": st.column_config.TextColumn(t("word.town")),

@@ -98,7 +98,7 @@ def _upgraded(fs: Filters) -> None:
     labels = {"name": t("si.col.station"), "district": t("word.district"), "town": t("word.town"),
               "kind_label": t("word.kind"), "upgraded_on": t("si.col.upgraded_on"), "theme": t("si.col.theme")}
     cols = ["name"] + (["district"] if f.district is None else []) + ["town", "kind_label", "upgraded_on", "theme"]
-    st.dataframe(shown, hide_index=True, width="stretch", column_order=cols,
+    st.dataframe(frame.table_rows(shown), hide_index=True, width="stretch", column_order=cols,
                  column_config={
                      **{c: st.column_config.TextColumn(labels[c]) for c in cols},
                      "upgraded_on": st.column_config.DateColumn(labels["upgraded_on"], format="YYYY-MM-DD"),
@@ -142,7 +142,7 @@ def _network() -> None:
     with st.expander(t("si.net.table")):
         rows = data.get(si.station_network_by_town, fs) if picked else by_town
         labels = cc.network_labels()
-        st.dataframe(rows, hide_index=True, width="stretch", column_order=cols, height="content",
+        st.dataframe(frame.table_rows(rows), hide_index=True, width="stretch", column_order=cols, height="content",
                      column_config={
                          "district": st.column_config.TextColumn(labels["district"]),
                          "town": st.column_config.TextColumn(labels["town"]),
@@ -219,7 +219,7 @@ def _ranking(sites: pd.DataFrame) -> None:
     shown = _site_rows(ranked)
     cols = ["rank", "star_text", "name"] + (["district"] if f.district is None else []) + [
         "town", "theme", "stage_label", "checklist_text", "score"]
-    st.dataframe(shown, hide_index=True, width="stretch", column_order=cols, height="content",
+    st.dataframe(frame.table_rows(shown), hide_index=True, width="stretch", column_order=cols, height="content",
                  column_config={
                      "rank": st.column_config.NumberColumn(t("si.col.rank"), help=definition("site_rank"),
                                                            width="small"),

@@ -117,7 +117,8 @@ with frame.guard("statutory.table"):
             table = table.assign(status_label=["● " + s for s in table["status_text"].tolist()])
             cols = (["district"] if f.district is None else []) + ["town", *MEETINGS, "status_label"]
             st.dataframe(
-                charts.status_styler(table, "status", "status_label"), column_order=cols, hide_index=True,
+                charts.status_styler(frame.table_rows(table), "status", "status_label"), column_order=cols,
+                hide_index=True,
                 width="stretch",
                 column_config={
                     "district": st.column_config.TextColumn(t("word.district")),

@@ -52,6 +52,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "word.people": ("人数", "People"),
     "word.kind": ("类型", "Kind"),
     "word.target": ("目标", "Target"),
+    "word.table_first": ("表中显示前 {n} 行（共 {total} 行），全部见导出。",
+                         "The table shows the first {n} rows ({total} in all); the export has them all."),
     "word.show_all": ("显示全部 {n} 项", "Show all {n}"),
     "word.vs_last_year": ("较上年", "vs last year"),
     "word.vs_same_period": ("较上年同期", "vs same period last year"),
