@@ -170,7 +170,8 @@ def _table() -> None:
               "rate_text": t("ap.col.rate"), "grade_label": t("ap.col.grade"), "prev_rate_text": t("ap.col.prev_rate"),
               "rate_change_text": t("ap.col.rate_change"), "change_label": t("ap.col.grade_change")}
     st.dataframe(
-        charts.status_styler(shown, "status", "grade_label"), hide_index=True, width="stretch", column_order=cols,
+        charts.status_styler(frame.table_rows(shown), "status", "grade_label"), hide_index=True, width="stretch",
+        column_order=cols,
         column_config={
             "year": st.column_config.NumberColumn(labels["year"], format="%d"),
             "district": st.column_config.TextColumn(labels["district"]),
