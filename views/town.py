@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from ui import charts, data, drill, export, frame
-from ui.charts import PALETTE, RED, fmt_num, fmt_pct
+from ui.charts import PALETTE, fmt_num, fmt_pct
 from ui.i18n import enum, lang, t
 from ui.metrics import definition
 from warehouse.filters import Filters
@@ -227,15 +227,8 @@ def _trend(fd: Filters, town: str) -> None:
     for i in range(0, len(chosen), 3):
         for col, m in zip(st.columns(3), chosen[i:i + 3]):
             part = trend[trend["measure"] == m]
-            long = part.melt(id_vars="year", value_vars=["value", "median"], var_name="series", value_name="v")
-            long["series"] = long["series"].map(series)
-            fig = charts.line(long, "year", "v", color="series", title=names[m], percent=m in tq.RATES, height=240)
-            fig.update_layout(showlegend=False, margin=dict(t=50))
-            fig.update_traces(selector=dict(name=town), line=dict(color=RED, width=3))
-            fig.update_traces(selector=dict(name=series["median"]), line=dict(color=PALETTE[7], width=2, dash="dash"),
-                              marker=dict(size=6))
-            fig.update_traces(hovertemplate="%{x}: %{y:.0%}<extra>%{fullData.name}</extra>" if m in tq.RATES
-                              else "%{x}: %{y:,}<extra>%{fullData.name}</extra>")
+            fig = charts.versus(part["year"], part["value"], part["median"], name=series["value"],
+                                reference_name=series["median"], title=names[m], percent=m in tq.RATES)
             with col:
                 st.plotly_chart(fig, width="stretch", key=f"town_trend_{m}", config={"displayModeBar": False})
 
