@@ -10,33 +10,20 @@ district; this times the server's script run of chosen pages for all districts, 
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
 import time
-from pathlib import Path
 
-from bench.pages import page_runs
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _size(text: str) -> int:
-    return int(float(text))
+from bench.pages import page_parser, page_runs, parsed_warehouse
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="bench.national", description=__doc__.split("\n\n")[0])
-    ap.add_argument("--size", type=_size, default=10 ** 7, help="the benchmark warehouse (bench/data/wh-N.duckdb)")
-    ap.add_argument("--db", type=Path, default=None, help="another warehouse")
-    ap.add_argument("--pages", default="overview", help="comma-separated page names")
-    ap.add_argument("--year", default="2025")
+    ap = page_parser("bench.national", __doc__)
     ap.add_argument("--warm", type=int, default=3, help="warm reruns of each page")
     ap.add_argument("--timeout", type=float, default=300, help="seconds a page's run may take")
     args = ap.parse_args(argv)
-    db = args.db or ROOT / "bench" / "data" / f"wh-{args.size}.duckdb"
-    if not db.exists():
-        print(f"no warehouse {db}: build it with `python -m bench.run --sizes {args.size:.0e}` first", file=sys.stderr)
+    db = parsed_warehouse(args)
+    if db is None:
         return 2
     t0 = time.perf_counter()
     rows, failed = [], False

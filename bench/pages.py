@@ -12,7 +12,9 @@ its own, raw and against pandas.
 
 from __future__ import annotations
 
+import argparse
 import os
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -126,3 +128,26 @@ def _unique(calls: list[Call]) -> list[Call]:
             seen.add(key)
             out.append(c)
     return out
+
+
+def page_parser(prog: str, doc: str) -> argparse.ArgumentParser:
+    """The arguments the page scripts share (``bench.national``, ``bench.warm``): the
+    warehouse (``--size`` or ``--db``), the pages and the year."""
+    ap = argparse.ArgumentParser(prog=prog, description=doc.split("\n\n")[0])
+    ap.add_argument("--size", type=lambda s: int(float(s)), default=10 ** 7,
+                    help="the benchmark warehouse (bench/data/wh-N.duckdb)")
+    ap.add_argument("--db", type=Path, default=None, help="another warehouse")
+    ap.add_argument("--pages", default="overview", help="comma-separated page names")
+    ap.add_argument("--year", default="2025")
+    return ap
+
+
+def parsed_warehouse(args: argparse.Namespace) -> Path | None:
+    """The warehouse :func:`page_parser`'s arguments name, or None (said on stderr) when it
+    has not been built."""
+    db = args.db or ROOT / "bench" / "data" / f"wh-{args.size}.duckdb"
+    if not db.exists():
+        print(f"no warehouse {db}: build it with `python -m bench.run --sizes {args.size:.0e}` first", file=sys.stderr)
+        return None
+    return db
+

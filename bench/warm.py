@@ -8,29 +8,19 @@ here differ by ±15 % from minute to minute). A script that prints figures, not 
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
-from pathlib import Path
 
-from bench.pages import page_runs
-
-ROOT = Path(__file__).resolve().parents[1]
+from bench.pages import page_parser, page_runs, parsed_warehouse
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="bench.warm", description=__doc__.split("\n\n")[0])
-    ap.add_argument("--size", type=lambda s: int(float(s)), default=10 ** 7,
-                    help="the benchmark warehouse (bench/data/wh-N.duckdb)")
-    ap.add_argument("--db", type=Path, default=None, help="another warehouse")
-    ap.add_argument("--pages", default="overview", help="comma-separated page names")
+    ap = page_parser("bench.warm", __doc__)
     ap.add_argument("--district", required=True)
-    ap.add_argument("--year", default="2025")
     ap.add_argument("--runs", type=int, default=7, help="warm reruns of each page")
     args = ap.parse_args(argv)
-    db = args.db or ROOT / "bench" / "data" / f"wh-{args.size}.duckdb"
-    if not db.exists():
-        print(f"no warehouse {db}: build it with `python -m bench.run --sizes {args.size:.0e}` first", file=sys.stderr)
+    db = parsed_warehouse(args)
+    if db is None:
         return 2
     runs = page_runs(db, args.pages.split(","), {"district": args.district, "year": args.year},
                      warm_runs=args.runs)
