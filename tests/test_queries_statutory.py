@@ -67,3 +67,18 @@ def test_the_trend_of_picked_towns_counts_only_those_towns(fixture_con):
     assert got[["year", "towns", "compliant", "congress", "review", "deputy_voter"]].values.tolist() == [
         [2024, 1, 0, 2, 0, 0], [2025, 1, 1, 2, 1, 0]]
     assert got["rate"].tolist() == [0.0, 1.0]
+
+
+def test_the_overall_rate_is_all_districts_towns_together(fixture_con):
+    """Compliant towns over counted towns of every district together, per year — not a
+    mean of the districts' rates. 测试区: 2024 2 of 3, 2025 1 of 3 (pending towns are not
+    compliant); every district: the same sums over each district's rows."""
+    got = statutory.compliance_overall(fixture_con, F)
+    assert got[["year", "towns", "compliant"]].values.tolist() == [[2024, 3, 2], [2025, 3, 1]]
+    assert got["rate"].tolist() == [2 / 3, 1 / 3]
+    every = Filters(as_of=AS_OF)
+    by_district = statutory.compliance_by_year(fixture_con, every)
+    overall = statutory.compliance_overall(fixture_con, every).set_index("year")
+    for year, part in by_district.groupby("year"):
+        assert overall.loc[year, "towns"] == part["towns"].sum()
+        assert overall.loc[year, "rate"] == part["compliant"].sum() / part["towns"].sum()

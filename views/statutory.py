@@ -145,8 +145,7 @@ with frame.guard("statutory.trend"):
             if n_districts > frame.SERIES_MAX:
                 # A line per district of a province (2,800) is neither readable nor quick:
                 # one line of all of them together (the export keeps each district's).
-                combined = trend.groupby("year", as_index=False, sort=True)[["towns", "compliant"]].sum()
-                combined["rate"] = combined["compliant"] / combined["towns"]
+                combined = data.get(statutory.compliance_overall, f_sel)
                 fig = charts.line(combined, "year", "rate", title=t("st.trend.title"), percent=True,
                                   y_title=t("st.kpi.compliant"))
             else:

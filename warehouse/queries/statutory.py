@@ -100,3 +100,14 @@ def compliance_by_year(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFra
         review=("review", "sum"), deputy_voter=("deputy_voter", "sum"))
     g["rate"] = g["compliant"] / g["towns"]
     return g[["district", "year", "towns", "compliant", "rate", "congress", "review", "deputy_voter"]]
+
+
+def compliance_overall(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    """Per year, every district in scope together: ``year``, ``towns``, ``compliant`` and
+    ``rate`` (compliant / towns, over all their towns — not a mean of district rates).
+    The trend of a province, whose 2,800 districts are no chart of a line each."""
+    g = compliance_by_year(con, f)
+    out = g.groupby("year", as_index=False, sort=True)[["towns", "compliant"]].sum()
+    out["rate"] = out["compliant"] / out["towns"]
+    return out[["year", "towns", "compliant", "rate"]]
+
