@@ -238,6 +238,22 @@ ETL_NOTES: dict[str, tuple[str, str, dict[str, tuple[str, str]]]] = {
             "records": ("记录数", "number of records"),
         },
     ),
+    "activity_rollup": (
+        "每次导入后与 etl_summary 一起重建的活动汇总：按区、镇街、年份和活动类型的活动数和参与人次。"
+        "三会制度按镇街逐年计数时读它，不必逐条扫描活动。",
+        "Rebuilt by every load with etl_summary: per district, town, year and activity kind, the "
+        "activities and their participants. The statutory meetings counted per town and year read "
+        "it instead of every activity.",
+        {
+            "district": ("区", "district"),
+            "town": ("镇街", "town"),
+            "year": ("年份（活动的年份列）", "year (the activities' year column)"),
+            "kind": ("活动类型代码", "activity kind code"),
+            "records": ("活动数", "number of activities"),
+            "participants": ("参与人次合计（无人数的活动不计）",
+                             "participants in total (activities without a count add nothing)"),
+        },
+    ),
 }
 
 _PURPOSE = """\

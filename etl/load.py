@@ -386,11 +386,22 @@ def summary_sql() -> str:
     return " UNION ALL ".join(parts)
 
 
+# The rollup of activities per town, year and kind (sorted, so that a district's rows are a
+# few row groups that DuckDB finds by their min/max).
+ROLLUP_SQL = """
+INSERT INTO activity_rollup
+SELECT district, town, year, kind, count(*) AS records, sum(participants) AS participants
+FROM activities GROUP BY ALL ORDER BY district, town, year, kind
+"""
+
+
 def summarise(con: duckdb.DuckDBPyConnection) -> None:
-    """Rebuild ``etl_summary`` from the records as they now stand."""
-    create_schema(con)  # (idempotent: adds etl_summary to a warehouse written before it)
+    """Rebuild ``etl_summary`` and ``activity_rollup`` from the records as they now stand."""
+    create_schema(con)  # (idempotent: adds them to a warehouse written before them)
     con.execute("DELETE FROM etl_summary")
     con.execute(f"INSERT INTO etl_summary {summary_sql()}")
+    con.execute("DELETE FROM activity_rollup")
+    con.execute(ROLLUP_SQL)
 
 
 def _count(con: duckdb.DuckDBPyConnection, split: bool = True) -> dict[int, dict[str, int]]:

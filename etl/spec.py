@@ -580,6 +580,17 @@ CREATE TABLE IF NOT EXISTS etl_summary (
     latest DATE,
     records BIGINT NOT NULL
 );
+
+-- Per district, town, year and kind: how many activities and their participants, rebuilt by
+-- every load with etl_summary (yearly counts per town read without scanning every activity).
+CREATE TABLE IF NOT EXISTS activity_rollup (
+    district VARCHAR NOT NULL,
+    town VARCHAR NOT NULL,
+    year INTEGER,
+    kind VARCHAR NOT NULL,
+    records BIGINT NOT NULL,
+    participants BIGINT
+);
 """
 
 

@@ -302,3 +302,32 @@ def test_one_districts_freshness_and_grid_are_its_part_of_every_districts(demo_d
                 assert part["reported"].any(), (d, kind)
                 expected = whole[whole["district"] == d].sort_values(["town", "month"]).reset_index(drop=True)
                 pd.testing.assert_frame_equal(part.sort_values(["town", "month"]).reset_index(drop=True), expected)
+
+
+def test_the_activity_rollup_follows_every_load(tmp_path: Path):
+    """A changed activity moves in the rollup; a warehouse without one is read directly and
+    the next load writes it."""
+    header = ["活动编号", "类型", "区", "镇街", "日期", "人大代表人数"]
+    towns = write_csv(tmp_path / "t" / "镇街.csv", [["区", "镇街", "类型"], ["测试区", "甲街道", "街道"]])
+    db = tmp_path / "wh.duckdb"
+
+    def activities(name: str, *rows: list[object]) -> Path:
+        return write_csv(tmp_path / name / "活动.csv", [header, *rows])
+
+    def rollup() -> list[tuple]:
+        with duckdb.connect(str(db), read_only=True) as con:
+            return con.execute("SELECT town, year, kind, records, participants FROM activity_rollup "
+                               "ORDER BY ALL").fetchall()
+
+    assert load([towns, activities("a", ["A1", "宣讲活动", "测试区", "甲街道", "2023-03-05", 4],
+                                     ["A2", "工作评议会", "测试区", "甲街道", "2023-05-01", 6])], db).exit_code == 0
+    assert rollup() == [("甲街道", 2023, "PUBLICITY", 1, 4), ("甲街道", 2023, "WORK_REVIEW", 1, 6)]
+    # A1 again, now in 2024 with 5 deputies, and a third review in 2023.
+    assert load([activities("b", ["A1", "宣讲活动", "测试区", "甲街道", "2024-01-02", 5],
+                            ["A3", "工作评议会", "测试区", "甲街道", "2023-09-09", 1])], db).exit_code == 0
+    assert rollup() == [("甲街道", 2023, "WORK_REVIEW", 2, 7), ("甲街道", 2024, "PUBLICITY", 1, 5)]
+    with duckdb.connect(str(db)) as con:  # a warehouse written before the rollup existed
+        con.execute("DROP TABLE activity_rollup")
+        assert not common.has_rollup(con)
+    assert load([activities("c", ["A4", "宣讲活动", "测试区", "甲街道", "2024-03-03", 2])], db).exit_code == 0
+    assert rollup() == [("甲街道", 2023, "WORK_REVIEW", 2, 7), ("甲街道", 2024, "PUBLICITY", 2, 7)]

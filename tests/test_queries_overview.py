@@ -369,3 +369,63 @@ def test_kpi_by_town_of_a_picked_town_equals_the_headline_with_that_town(fixture
 def test_kpi_by_town_needs_a_year(fixture_con):
     with pytest.raises(ValueError):
         overview.kpi_by_town(fixture_con, F)
+
+
+def test_the_kpis_from_the_activity_rollup_equal_those_from_every_activity(fixture_con, demo_db, monkeypatch):
+    """The years with data and the 三会 figures read ``activity_rollup`` when the warehouse
+    has it (issue 10): the same KPIs, trends and findings as from the activities themselves."""
+    import duckdb
+
+    filters = [Filters(district="测试区", year=2025, as_of=dt.date(2025, 6, 30)), Filters(district="测试区", year=2024),
+               Filters(year=2025), Filters(year=2024), Filters(year=2025, as_of=dt.date(2025, 6, 29)),
+               Filters(year=2025, towns=("乙镇",)), Filters(district="无此区", year=2025)]
+
+    def answers(con) -> list:
+        out = []
+        for f in filters:
+            out += [overview.headline_kpis(con, f), overview.kpi_trend(con, f), overview.needs_attention(con, f),
+                    overview.kpi_by_town(con, f)]
+            out.append(pd.DataFrame({"year": overview._data_years(con, f)}))
+        return out
+
+    with duckdb.connect(str(demo_db), read_only=True) as demo:
+        fast = answers(fixture_con) + answers(demo)
+        for module in (overview, statutory):
+            monkeypatch.setattr(module, "has_rollup", lambda con: False)
+        slow = answers(fixture_con) + answers(demo)
+    assert fast[4]["year"].tolist() == [2024, 2025]  # the fixture's years with activities
+    for a, b in zip(fast, slow, strict=True):
+        pd.testing.assert_frame_equal(a, b)
+
+
+def test_a_period_is_read_from_the_rollup_only_when_it_holds_its_whole_year(fixture_con, monkeypatch):
+    """The fixture's activities end on 2024-12-20 and 2025-06-30 (its cut-off); none in 2023."""
+    d = dt.date
+    periods = [
+        (0, 2024, d(2024, 1, 1), d(2024, 12, 31)),  # a whole year
+        (1, 2024, d(2024, 1, 1), d(2024, 12, 20)),  # to the year's last activity: all of it
+        (2, 2024, d(2024, 1, 1), d(2024, 12, 19)),  # a day short
+        (3, 2025, d(2025, 1, 1), d(2025, 6, 30)),  # to the cut-off
+        (4, 2024, d(2024, 2, 1), d(2024, 12, 31)),  # not from 1 January
+        (5, 2023, d(2023, 1, 1), d(2023, 6, 30)),  # a year without activities
+        (6, 2024, d(2024, 1, 1), d(2025, 1, 31)),  # into the next year
+    ]
+    assert overview._whole_years(fixture_con, periods) == [2024, 2024, None, 2025, None, 2023, None]
+    monkeypatch.setattr(overview, "has_rollup", lambda con: False)
+    assert overview._whole_years(fixture_con, periods) == [None] * len(periods)
+
+
+def test_window_measures_from_the_rollup_equal_those_from_the_activities(fixture_con, monkeypatch):
+    d = dt.date
+    periods = [(0, 2024, d(2024, 1, 1), d(2024, 12, 31)), (1, 2024, d(2024, 1, 1), d(2024, 12, 19)),
+               (2, 2025, d(2025, 1, 1), d(2025, 6, 30)), (3, 2024, d(2024, 3, 1), d(2024, 12, 31))]
+    # (without a district: the rollup is read across districts only)
+    filters = [Filters(year=2025), Filters(), Filters(towns=("乙镇",)), Filters(scope=("甲街道",)),
+               Filters(district="测试区", year=2025)]
+    fast = [overview._window_measures(fixture_con, f, periods) for f in filters]
+    monkeypatch.setattr(overview, "has_rollup", lambda con: False)
+    slow = [overview._window_measures(fixture_con, f, periods) for f in filters]
+    assert fast[0].loc[0, "review"] > 0 and fast[0].loc[0, "participants"] > 0
+    assert fast[2].loc[0, "congress"] > 0 and fast[2].loc[0, "congress"] < fast[0].loc[0, "congress"]
+    for a, b in zip(fast, slow, strict=True):
+        pd.testing.assert_frame_equal(a, b)

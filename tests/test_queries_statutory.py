@@ -82,3 +82,39 @@ def test_the_overall_rate_is_all_districts_towns_together(fixture_con):
     for year, part in by_district.groupby("year"):
         assert overall.loc[year, "towns"] == part["towns"].sum()
         assert overall.loc[year, "rate"] == part["compliant"].sum() / part["towns"].sum()
+
+
+# --- the rollup of activities (issue 10) ---------------------------------------------------
+
+_KINDS = ("TOWN_CONGRESS", "STREET_COUNCIL", "WORK_REVIEW", "DEPUTY_VOTER")
+
+
+def test_the_rollup_holds_every_activity_per_town_year_and_kind(fixture_con):
+    # 甲街道 in 2024: two congresses, one review, one deputy-voter council (as counted above).
+    got = fixture_con.execute(
+        "SELECT sum(records) FILTER (WHERE kind IN ('TOWN_CONGRESS', 'STREET_COUNCIL')), "
+        "sum(records) FILTER (WHERE kind = 'WORK_REVIEW'), sum(records) FILTER (WHERE kind = 'DEPUTY_VOTER') "
+        "FROM activity_rollup WHERE district = '测试区' AND town = '甲街道' AND year = 2024").fetchone()
+    assert got == (2, 1, 1)
+    whole = fixture_con.execute("SELECT count(*), sum(participants) FROM activities").fetchone()
+    assert fixture_con.execute("SELECT sum(records), sum(participants) FROM activity_rollup").fetchone() == whole
+    # One row per (district, town, year, kind): nothing counted twice.
+    assert fixture_con.execute("SELECT count(*) = count(DISTINCT (district, town, year, kind)) "
+                               "FROM activity_rollup").fetchone() == (True,)
+
+
+def test_statutory_from_the_rollup_equals_statutory_from_every_activity(fixture_con, demo_db, monkeypatch):
+    import duckdb
+
+    filters = [F, F.with_year(2024), F.with_year(2025), F.with_year(None), Filters(), Filters(year=2024),
+               Filters(district="测试区", year=2024, towns=("乙镇",)),
+               Filters(district="测试区", scope=("甲街道", "乙镇")), Filters(district="无此区")]
+    with duckdb.connect(str(demo_db), read_only=True) as demo:
+        cons = [fixture_con, demo]
+        assert all(common.has_rollup(c) for c in cons)
+        fast = [statutory._statutory_by_town(c, f) for c in cons for f in filters]
+        monkeypatch.setattr(statutory, "has_rollup", lambda con: False)  # the long way: every activity
+        slow = [statutory._statutory_by_town(c, f) for c in cons for f in filters]
+    assert sum(len(x) for x in fast) > 100  # (the demo's towns and years: not a comparison of empties)
+    for a, b in zip(fast, slow, strict=True):
+        pd.testing.assert_frame_equal(a, b)

@@ -445,3 +445,45 @@ def test_comparing_a_few_districts_reads_only_those_and_agrees_with_all(demo_con
                                       every[every["district"] == d].reset_index(drop=True))
     both = tq.district_comparison(demo_con, f, tuple(reversed(districts)))
     pd.testing.assert_frame_equal(both, every)  # the listing order is the towns' codes, not the argument's
+
+
+@pytest.mark.parametrize("f", [
+    Filters(district="清江浦区", year=2024), Filters(district="清江浦区", year=2025, as_of=dt.date(2025, 6, 30)),
+    Filters(district="清江浦区", year=2023, towns=("闸口街道",)), Filters(district="清江浦区", year=2019),
+    Filters(district="清江浦区", year=2024, scope=("闸口街道", "长西街道"))])
+def test_the_profile_read_from_the_trends_statement_equals_its_own(demo_con, f, monkeypatch):
+    """The profile takes its year's figures from the statement the trend sends (issue 10):
+    the same ranks, medians and values as from :func:`town_measures` of its year alone."""
+    towns = [t for t in tq.town_measures(demo_con, Filters(district=f.district, year=2024))["town"]
+             if not f.scope or t in f.scope]
+    shared = [tq.town_profile(demo_con, f, t) for t in towns]
+    monkeypatch.setattr(tq, "_year_measures", tq.town_measures)
+    own = [tq.town_profile(demo_con, f, t) for t in towns]
+    assert len(towns) >= 2 and all(len(p) == len(tq.MEASURES) for p in own)
+    for a, b in zip(shared, own, strict=True):
+        pd.testing.assert_frame_equal(a, b)
+
+
+def test_the_town_page_asks_for_its_measures_once(demo_con):
+    """Profile and trend through one memo (as the pages share one): the ten-relation
+    measures statement is sent once, not once for the profile and once for the trend."""
+    from warehouse.memo import MemoCursor, StatementStore
+
+    sent: list[str] = []
+
+    class Counting:
+        def __init__(self, con):
+            self._con = con
+
+        def execute(self, sql, parameters=None):
+            sent.append(sql)
+            return self._con.execute(sql, parameters)
+
+        def __getattr__(self, name):
+            return getattr(self._con, name)
+
+    store = StatementStore()
+    f = Filters(district="清江浦区", year=2024)
+    for fn in (tq.town_trend, tq.town_profile):
+        fn(MemoCursor(Counting(demo_con.cursor()), store), f, "闸口街道")
+    assert sum("sites_accepted" in s for s in sent) == 1

@@ -3,7 +3,6 @@ exceptions off a user's screen."""
 
 from __future__ import annotations
 
-import collections
 import contextlib
 import logging
 from collections.abc import Iterator
@@ -15,6 +14,7 @@ from ui import data
 from ui.charts import fmt_num
 from ui.i18n import t
 from warehouse.filters import Filters, OutOfScope, RecordsNotAllowed
+from warehouse.frames import records  # noqa: F401 (the pages' frame.records)
 from warehouse.queries import common
 
 log = logging.getLogger("oversight")
@@ -103,14 +103,6 @@ def first_by(df: pd.DataFrame, key: str, measure: str | None = None) -> tuple[pd
     if len(order) <= RANKED_MAX:
         return df, len(order)
     return df[keys.isin(set(order[:RANKED_MAX]))], len(order)
-
-
-def records(df: pd.DataFrame) -> list:
-    """The rows of ``df`` as named tuples, as ``df.itertuples(index=False)`` gives them but
-    read a column at a time: itertuples walks Arrow-backed strings value by value (a
-    province's 35,000 findings: a second of every rerun)."""
-    row = collections.namedtuple("Row", df.columns, rename=True)
-    return [row._make(values) for values in zip(*(df[c].tolist() for c in df.columns))]
 
 
 def table_rows(df: pd.DataFrame) -> pd.DataFrame:
