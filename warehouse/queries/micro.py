@@ -52,6 +52,7 @@ import pandas as pd
 from etl.spec import ENUMS
 from warehouse import workdays
 from warehouse.filters import Filters, ensure_records, where
+from warehouse.frames import dates
 from warehouse.privacy import mask_frame
 
 CATEGORY_ORDER: list[str] = list(ENUMS["micro_category"])
@@ -282,7 +283,7 @@ def _overdue(con: duckdb.DuckDBPyConnection, f: Filters, cal: dict | None = None
     """
     df = con.execute(sql, {**p, "as_of_cut": f.as_of, "open_excluded": list(OPEN_EXCLUDED)}).df()
     for c in ("submitted_on", "accepted_on"):
-        df[c] = [None if pd.isna(x) else pd.Timestamp(x).date() for x in df[c]]
+        df[c] = dates(df[c])
     return df[cols] if f.unmasked else mask_frame(df[cols], ["content"])
 
 

@@ -35,6 +35,7 @@ import duckdb
 import pandas as pd
 
 from warehouse.filters import Filters, ensure_records, where
+from warehouse.frames import dates
 from warehouse.queries.rollout import CHECKLIST, STAGE_AT, evaluation_date
 
 NETWORK_KINDS: tuple[str, ...] = ("HOME", "STATION", "POINT", "STUDIO", "PRACTICE_BASE", "PRACTICE_POINT")
@@ -43,11 +44,6 @@ NETWORK_COLUMNS = ["district", "town", "town_code", *[k.lower() for k in NETWORK
 SITE_COLUMNS = ["site_id", "district", "town", "name", "theme", "stage", "started_on", "built_on", "accepted_on",
                 *CHECKLIST, "checklist", "score", "stars", "rank"]
 UPGRADED_COLUMNS = ["station_id", "district", "town", "name", "kind", "opened_on", "upgraded_on", "theme"]
-
-
-def _dates(col: pd.Series) -> pd.Series:
-    """A date column as ``datetime.date`` objects, None where missing."""
-    return pd.Series([None if pd.isna(x) else pd.Timestamp(x).date() for x in col], index=col.index, dtype=object)
 
 
 def _year_end(f: Filters) -> dt.date | None:
@@ -113,7 +109,7 @@ def upgraded_stations(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFram
         ORDER BY s.upgraded_on, t.town_code NULLS LAST, s.station_id""",
         {**p, "year": f.year, "as_of": f.as_of}).df()
     for c in ("opened_on", "upgraded_on"):
-        df[c] = _dates(df[c])
+        df[c] = dates(df[c])
     return df[UPGRADED_COLUMNS]
 
 
@@ -168,7 +164,7 @@ def _sites(con: duckdb.DuckDBPyConnection, f: Filters, site_ids: tuple[str, ...]
     for c in CHECKLIST:
         df[c] = df[c].astype("boolean")
     for c in ("started_on", "built_on", "accepted_on"):
-        df[c] = _dates(df[c])
+        df[c] = dates(df[c])
     return df[SITE_COLUMNS]
 
 

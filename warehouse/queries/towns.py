@@ -44,6 +44,7 @@ import pandas as pd
 
 from warehouse.db import has_place_columns
 from warehouse.filters import Filters, ensure_records, scope_where, where
+from warehouse.frames import dates
 from warehouse.privacy import mask_series
 from warehouse.queries import rollout, sites, statutory
 
@@ -415,11 +416,6 @@ def _mine(f: Filters, town: str, **params: object) -> tuple[str, dict[str, objec
     return _MINE.format(visible=visible), {"town": town, "district": f.district, **sp, **params}
 
 
-def _dates(col: pd.Series) -> pd.Series:
-    """A date column as ``datetime.date`` objects, None where missing."""
-    return pd.Series([None if pd.isna(v) else pd.Timestamp(v).date() for v in col], index=col.index, dtype=object)
-
-
 def _limit(limit: int | None) -> int:
     # DuckDB's LIMIT takes a bound parameter; "no limit" is the largest BIGINT.
     return 2 ** 63 - 1 if limit is None else max(int(limit), 0)
@@ -438,7 +434,7 @@ def town_stations(con: duckdb.DuckDBPyConnection, f: Filters, town: str) -> pd.D
             WHEN 'PRACTICE_BASE' THEN 5 ELSE 6 END, x.opened_on NULLS LAST, x.station_id""",
         p).df()
     for c in ("opened_on", "upgraded_on"):
-        df[c] = _dates(df[c])
+        df[c] = dates(df[c])
     return df[STATION_COLUMNS]
 
 
@@ -452,7 +448,7 @@ def town_activities(con: duckdb.DuckDBPyConnection, f: Filters, town: str, limit
         FROM activities x {_TOWN}
         WHERE {mine} AND x.date BETWEEN $start AND $end
         ORDER BY x.date DESC, x.activity_id DESC NULLS LAST LIMIT $limit""", p).df()
-    df["date"] = _dates(df["date"])
+    df["date"] = dates(df["date"])
     if not f.unmasked:
         df["topic"] = mask_series(df["topic"])
     for c in ("participants", "opinions"):
@@ -483,7 +479,7 @@ def town_visits(con: duckdb.DuckDBPyConnection, f: Filters, town: str, limit: in
             ON op.visit_id = x.visit_id
         WHERE {mine} AND x.date BETWEEN $start AND $end
         ORDER BY x.date DESC, x.visit_id DESC LIMIT $limit""", p).df()
-    df["date"] = _dates(df["date"])
+    df["date"] = dates(df["date"])
     if not f.unmasked:
         df["enterprise"] = mask_series(df["enterprise"])
     for c in ("person_times", "opinions", "resolved"):
@@ -504,7 +500,7 @@ def town_micro_suggestions(con: duckdb.DuckDBPyConnection, f: Filters, town: str
         WHERE {mine} AND x.submitted_on BETWEEN $start AND $end
         ORDER BY x.submitted_on DESC, x.suggestion_id DESC LIMIT $limit""", p).df()
     for c in ("submitted_on", "closed_on"):
-        df[c] = _dates(df[c])
+        df[c] = dates(df[c])
     if not f.unmasked:
         df["content"] = mask_series(df["content"])
     return df[MICRO_COLUMNS]
