@@ -1,11 +1,17 @@
-"""Reading the rows of a DataFrame in Python."""
+"""Reading the rows of a DataFrame in Python, and fetching a large one."""
 
 from __future__ import annotations
 
 import collections
+import warnings
 
 import numpy as np
 import pandas as pd
+
+# Arrow from an execute() answer copies its rows once more than a relation's would; still
+# half the time of df() for plain_frame's answers, and a relation cannot follow an unread
+# answer on the same connection.
+warnings.filterwarnings("ignore", message="Arrow output on a DB-API result", category=UserWarning)
 
 
 def records(df: pd.DataFrame) -> list:
@@ -25,3 +31,16 @@ def dates(col: pd.Series) -> pd.Series:
     if ok.any():
         out[ok] = s[ok].dt.date.to_numpy()
     return pd.Series(out, index=col.index, dtype=object)
+
+
+def plain_frame(con, sql: str, params: dict) -> pd.DataFrame:
+    """The answer to ``sql`` as a frame, fetched through Arrow — for a large answer of
+    text and non-null integer columns only (a province's town × month grid, 466,000 rows:
+    ~0.8 s through ``df()``, ~0.45 s this way). Not for any other answer: Arrow gives other
+    dtypes than ``df()`` for NULL integers and booleans, dates, decimals and empty frames.
+    A :class:`warehouse.memo.MemoCursor` does not remember it (its connection answers)."""
+    from warehouse.memo import MemoCursor
+
+    raw = con.connection if isinstance(con, MemoCursor) else con
+    # (execute, not sql(): a relation refuses while an earlier execute's answer is unread)
+    return raw.execute(sql, params).to_arrow_table().to_pandas()

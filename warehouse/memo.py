@@ -184,6 +184,11 @@ class MemoCursor:
         self._forget()
         return self._con.unregister(name)
 
+    @property
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        """The connection this wrapper answers from (for a statement not to remember)."""
+        return self._con
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self._con, name)
 

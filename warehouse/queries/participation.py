@@ -33,6 +33,7 @@ import pandas as pd
 
 from etl.spec import ENUMS
 from warehouse.filters import Filters, where
+from warehouse.frames import plain_frame
 
 KIND_ORDER: list[str] = list(ENUMS["activity_kind"])
 NOT_GIVEN = "NOT_GIVEN"  # a blank venue (未填写)
@@ -172,7 +173,7 @@ def town_month_matrix(con: duckdb.DuckDBPyConnection, f: Filters, kinds: Kinds =
     LEFT JOIN c ON c.district = t.district AND c.town = t.town AND c.month = m.month
     ORDER BY t.district, t.town_code NULLS LAST, t.town, m.month
     """
-    return con.execute(sql, {**p, "last_month": _last_month(f)}).df()
+    return plain_frame(con, sql, {**p, "last_month": _last_month(f)})
 
 
 def publicity_by_town(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
