@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import functools
 import logging
 import os
 import shutil
@@ -34,15 +35,18 @@ import signal
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 import pyarrow as pa
 
 from etl.normalize import SEP, clean_column, enum_lookup_rows, hash_sql, lit, macros_sql, stage_sql
 from etl.read import Sheet, SourceFile, expand_paths, read_source
 from etl.spec import KIND_BY_NAME, KINDS, PLACE_COLUMNS, PLACED_BY, Kind
 from warehouse.db import create_schema, db_path, last_good_path
+
+if TYPE_CHECKING:  # (pandas is imported when a report's rejects are asked for: ~0.5 s of every CLI load)
+    import pandas as pd
 
 REFERENCE_TOWNS = Path(__file__).resolve().parent / "reference" / "towns.csv"
 FAIL_ENV = "OVERSIGHT_ETL_FAIL_AT"  # test hook: name of a stage at which to fail on purpose
@@ -81,14 +85,24 @@ class FileReport:
         return "partial" if self.rows_loaded else "rejected"
 
 
+REJECT_COLUMNS = ("file", "sheet", "row", "kind", "column", "value", "reason")
+
+
 @dataclass
 class LoadReport:
     db: Path
     load_id: int | None
     files: list[FileReport]
-    rejects: pd.DataFrame
+    reject_table: pa.Table | None = field(default=None, repr=False)  # REJECT_COLUMNS, as etl_rejects holds them
     dry_run: bool = False
     written: bool = False
+
+    @functools.cached_property
+    def rejects(self) -> pd.DataFrame:
+        """The load's rejected rows, columns :data:`REJECT_COLUMNS` — the frame DuckDB's
+        ``df()`` gives for them (text columns ``str``, or ``object`` when all empty; ``row``
+        ``int64``, or ``Int64`` with a row-less reject)."""
+        return rejects_frame(self.reject_table)
 
     @property
     def rows_read(self) -> int:
@@ -110,6 +124,26 @@ class LoadReport:
         if any(f.refused or f.rows_rejected or _sheet_failures(f) for f in self.files):
             return 1
         return 0
+
+
+def rejects_frame(table: pa.Table | None) -> pd.DataFrame:
+    """:attr:`LoadReport.rejects` of ``table`` (None: no rejects)."""
+    import numpy as np
+    import pandas as pd
+
+    data: dict[str, object] = {}
+    for name in REJECT_COLUMNS:
+        col = table.column(name) if table is not None else None
+        if name == "row":
+            if col is None or col.null_count == 0:
+                data[name] = np.array([] if col is None else col.to_numpy(), dtype="int64")
+            else:
+                data[name] = pd.array(col.to_pylist(), dtype="Int64")
+        elif col is None or col.null_count == len(col):  # (DuckDB gives an all-empty text column as objects)
+            data[name] = np.full(0 if col is None else len(col), None, dtype=object)
+        else:
+            data[name] = col.to_pandas()
+    return pd.DataFrame(data)
 
 
 def _sheet_failures(f: FileReport) -> bool:
@@ -638,14 +672,15 @@ def load(paths: list[Path] | list[str], db: Path | str | None = None, *, dry_run
                 problems = verify(con)
                 if problems:
                     raise LoadFailed("数据校验未通过：" + "; ".join(problems))
-                rejects = con.execute(
-                    "SELECT file, sheet, \"row\", kind, \"column\", value, reason FROM etl_rejects "
-                    "WHERE load_id = $id", {"id": load_id}).df()
+                with contextlib.closing(con.cursor()) as cur:  # (a relation: Arrow without a copy)
+                    reject_table = cur.sql(
+                        "SELECT file, sheet, \"row\", kind, \"column\", value, reason FROM etl_rejects "
+                        "WHERE load_id = $id", params={"id": load_id}).to_arrow_table()
                 con.execute("CHECKPOINT")
                 _kill_point("checkpointed")
             finally:
                 con.close()
-            report = LoadReport(db=db, load_id=load_id, files=reports, rejects=rejects,
+            report = LoadReport(db=db, load_id=load_id, files=reports, reject_table=reject_table,
                                 dry_run=dry_run)
             if dry_run or report.exit_code == 2:
                 _remove(tmp)

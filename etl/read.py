@@ -209,17 +209,42 @@ def _find_header(kind: Kind, grid: list[list[str | None]]) -> tuple[int, list[st
     )
 
 
-def column_texts(values: Sequence[object]) -> list[str | None]:
-    """:func:`cell_text` of one column's cells, with fast paths for a column of text and a
-    column of numbers (most columns): converting a sheet column by column costs a tenth of
-    converting it cell by cell."""
+# The characters ``str.isspace()`` is true for (tests/test_etl_fastpaths.py checks the list
+# against every code point), as an RE2 class: a text of them only is an empty cell.
+PY_SPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+            "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+_BLANK_RE = "^[" + "".join(f"\\x{{{ord(c):x}}}" for c in PY_SPACE) + "]*$"
+_EXACT_INT = 2.0 ** 53  # a whole float below this is its integer exactly, and fits int64
+
+
+def column_texts(values: Sequence[object]) -> pa.Array:
+    """:func:`cell_text` of one column's cells as an Arrow string array, with fast paths for
+    a column of text and a column of numbers (most columns), converted in Arrow and numpy:
+    a 100,000-row sheet converted value by value cost ~0.75 s of a 5 s load."""
     types = set(map(type, values))
     types.discard(type(None))
     if types <= {str}:
-        return [v if v and not v.isspace() else None for v in values]
+        arr = pa.array(values, type=pa.string())
+        blank = pc.match_substring_regex(arr, _BLANK_RE)  # ("" and white space only; None stays None)
+        return pc.if_else(blank, pa.scalar(None, pa.string()), arr)
     if types <= {float}:
-        return [None if v is None or v != v else (str(int(v)) if v.is_integer() else repr(v)) for v in values]
-    return [None if v is None else cell_text(v) for v in values]
+        return _float_texts(np.array([np.nan if v is None else v for v in values], dtype=np.float64))
+    return pa.array([None if v is None else cell_text(v) for v in values], type=pa.string())
+
+
+def _float_texts(a: np.ndarray) -> pa.Array:
+    """:func:`cell_text` of floats (NaN: empty): a whole number as its integer, any other
+    as Python's ``repr`` (only those are converted one by one)."""
+    missing = np.isnan(a)
+    with np.errstate(invalid="ignore"):
+        whole = ~missing & (np.abs(a) < _EXACT_INT) & (a == np.trunc(a))
+    texts = pc.cast(pa.array(np.where(whole, a, 0).astype(np.int64)), pa.string())
+    other = ~missing & ~whole
+    if other.any():
+        out = texts.to_numpy(zero_copy_only=False).astype(object)
+        out[other] = [cell_text(float(v)) for v in a[other]]
+        texts = pa.array(out, type=pa.string())
+    return pc.if_else(pa.array(missing), pa.scalar(None, pa.string()), texts)
 
 
 def grid_to_sheet(kind: Kind, grid: Sequence[Sequence[object]], sheet_name: str | None,
@@ -280,7 +305,7 @@ def grid_to_sheet(kind: Kind, grid: Sequence[Sequence[object]], sheet_name: str 
     else:
         data = grid[data_start:]
         n = len(data)
-        texts = [pa.array(column_texts(col) if cells else col, type=pa.string())
+        texts = [column_texts(col) if cells else pa.array(col, type=pa.string())
                  for col in itertools.zip_longest(*data)]
     # A row whose every cell is empty — in any column, named or not — is skipped.
     nonblank = None

@@ -1,7 +1,8 @@
 """The staging shortcuts give exactly what the general rules give.
 
-Staging trims every cell in Arrow (``clean_column``) instead of a regular expression per
-cell, looks up a district, town or choice without folding when its text is already in
+A workbook's columns of text or numbers become cell texts in Arrow and numpy
+(``column_texts``) instead of ``cell_text`` per cell. Staging trims every cell in Arrow
+(``clean_column``) instead of a regular expression per cell, looks up a district, town or choice without folding when its text is already in
 lookup form, casts plain digits at once, and skips the blank-row mask of a Parquet file
 without blank rows. Each shortcut is checked here against the rule it stands for.
 """
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 
 from etl.load import load
 from etl.normalize import clean_column, macros_sql
-from etl.read import read_source
+from etl.read import PY_SPACE, cell_text, column_texts, read_source
 from tests.conftest import FIXTURE_TOWNS, write_csv
 
 # The characters that matter to trimming and folding, and some that only look as if they do.
@@ -117,3 +118,31 @@ def test_a_parquet_file_with_and_without_blank_rows(tmp_path):
     assert (src.sheets[0].rows, src.sheets[0].blank_rows) == (3, 0)
     tables = list(src.sheets[0].tables())
     assert [t["_row"].to_pylist() for t in tables] == [[2, 3, 4]]
+
+
+def test_py_space_is_every_character_python_calls_white_space():
+    assert PY_SPACE == "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(alphabet=PY_SPACE + TRICKY, max_size=6)), max_size=12))
+def test_a_column_of_text_becomes_the_texts_cell_text_gives(values):
+    assert column_texts(values).to_pylist() == [cell_text(v) for v in values]
+
+
+floats = st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True),
+                   st.integers(-(2 ** 60), 2 ** 60).map(float),
+                   st.sampled_from([0.0, -0.0, 2.0 ** 53, -(2.0 ** 53), 2.0 ** 53 + 2, 1e16, 1e300, 0.1, 2.5]))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(floats, max_size=12))
+def test_a_column_of_numbers_becomes_the_texts_cell_text_gives(values):
+    assert column_texts(values).to_pylist() == [cell_text(v) for v in values]
+
+
+@given(st.lists(st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=3),
+                          st.dates(), st.datetimes()), max_size=8))
+@settings(max_examples=200, deadline=None)
+def test_a_mixed_column_becomes_the_texts_cell_text_gives(values):
+    assert column_texts(values).to_pylist() == [cell_text(v) for v in values]

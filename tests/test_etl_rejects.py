@@ -210,3 +210,55 @@ def test_reject_row_numbers_in_a_workbook_are_the_excel_rows(tmp_path, db_path):
     assert report.rejects[["sheet", "row"]].values.tolist() == [["活动", 6]]
 
 
+
+
+def test_a_reports_rejects_are_the_frame_duckdb_gives_for_them(tmp_path, db_path):
+    import duckdb
+    import pandas as pd
+
+    a = ["A1", "宣讲活动", "清江浦区", "柳树湾", "2023-13-45", 1, 1]
+    b = ["A2", "宣讲会", "清江浦区", "柳树湾", "2023-03-05", 1, 1]
+    report = load([write_csv(tmp_path / "活动.csv", [ACTIVITY_HEADER, a, b])], db_path)
+    con = duckdb.connect(str(db_path), read_only=True)
+    want = con.execute('SELECT file, sheet, "row", kind, "column", value, reason FROM etl_rejects '
+                       "WHERE load_id = $id", {"id": report.load_id}).df()
+    con.close()
+    assert len(want) == 2
+    pd.testing.assert_frame_equal(report.rejects, want)
+    clean = load([write_csv(tmp_path / "ok" / "活动.csv",
+                            [ACTIVITY_HEADER, ["A3", "宣讲活动", "清江浦区", "柳树湾", "2023-03-05", 1, 1]])], db_path)
+    assert clean.exit_code == 0 and clean.rejects.empty
+    assert list(clean.rejects.columns) == ["file", "sheet", "row", "kind", "column", "value", "reason"]
+
+
+def test_rejects_frame_matches_duckdb_for_empty_columns_and_rows_without_a_number():
+    import duckdb
+    import pandas as pd
+
+    from etl.load import rejects_frame
+
+    con = duckdb.connect()
+    con.execute('CREATE TABLE r (file VARCHAR NOT NULL, sheet VARCHAR, "row" BIGINT, kind VARCHAR, '
+                '"column" VARCHAR, value VARCHAR, reason VARCHAR NOT NULL)')
+    cases = [[], [("a.csv", None, 2, "activities", None, None, "x")],
+             [("a.xlsx", "活动", None, None, None, None, "整张表未导入"), ("b.csv", None, 3, "activities", "日期", "3月", "y")],
+             [("a.csv", None, None, None, None, None, "x")]]
+    for rows in cases:
+        con.execute("DELETE FROM r")
+        for r in rows:
+            con.execute("INSERT INTO r VALUES (?, ?, ?, ?, ?, ?, ?)", list(r))
+        want = con.execute("SELECT * FROM r").df()
+        pd.testing.assert_frame_equal(rejects_frame(con.sql("SELECT * FROM r").to_arrow_table()), want)
+        if not rows:
+            pd.testing.assert_frame_equal(rejects_frame(None), want)
+
+
+def test_the_command_line_load_does_not_import_pandas():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, "-c", "import sys, etl.__main__; print('pandas' in sys.modules)"],
+                         capture_output=True, text=True, check=True, cwd=root)
+    assert out.stdout.strip() == "False"
