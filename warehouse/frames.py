@@ -37,7 +37,8 @@ def plain_frame(con, sql: str, params: dict) -> pd.DataFrame:
     """The answer to ``sql`` as a frame, fetched through Arrow — for a large answer of
     text and non-null integer columns only (a province's town × month grid, 466,000 rows:
     ~0.8 s through ``df()``, ~0.45 s this way). Not for any other answer: Arrow gives other
-    dtypes than ``df()`` for NULL integers and booleans, dates, decimals and empty frames.
+    dtypes than ``df()`` for NULL integers and booleans, dates and decimals — and an empty
+    answer's text columns as ``str``, not ``object`` (the grid's callers test ``.empty``).
     A :class:`warehouse.memo.MemoCursor` does not remember it (its connection answers)."""
     from warehouse.memo import MemoCursor
 
